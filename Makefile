@@ -1,0 +1,58 @@
+# coursekit: the two commands students and CI need are `make lab` and `make test`.
+# Every target builds the pinned environment in .venv first (skipped when warm).
+
+PYTHON     ?= python3.11
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+STAMP      := $(VENV)/.coursekit-installed
+LAB_ARGS   ?=
+# Optional: a PyTorch wheel index for a GPU machine, e.g.
+#   make lab TORCH_INDEX=https://download.pytorch.org/whl/cu128
+TORCH_INDEX ?=
+PYTEST_WORKERS ?= 2
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
+
+.PHONY: env lab test test-unit test-notebooks test-stability lessons bench clean-env
+
+env: $(STAMP)
+
+# The environment: exactly the versions in requirements/lock.txt (no resolver
+# surprises, no CUDA packages on a CPU machine), then coursekit in editable mode.
+$(STAMP): pyproject.toml requirements/lock.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	@if [ -n "$(TORCH_INDEX)" ]; then \
+		$(BIN)/python -m pip install --quiet "torch==$$(sed -n 's/^torch==//p' requirements/lock.txt)" --index-url "$(TORCH_INDEX)"; fi
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
+	@touch $(STAMP)
+	@echo "environment ready in $(VENV)"
+
+lab: env
+	$(BIN)/jupyter lab --notebook-dir=lessons $(LAB_ARGS)
+
+# Unit tests and nbval over every lesson, in one pytest run (figures compared too).
+test: env
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests lessons $(NBVAL_FLAGS)
+	$(MAKE) --no-print-directory test-stability
+
+test-unit: env
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests
+
+test-notebooks: env
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile lessons $(NBVAL_FLAGS)
+
+# The stored outputs must not depend on the CPU's vector instructions.
+test-stability: env
+	ATEN_CPU_CAPABILITY=avx2 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile lessons $(NBVAL_FLAGS)
+
+# Execute every lesson top to bottom in a fresh kernel and store its outputs.
+lessons: env
+	$(BIN)/python tools/execute_lessons.py lessons
+
+bench: env
+	$(BIN)/python benchmarks/run_all.py
+
+clean-env:
+	rm -rf $(VENV)

@@ -1,0 +1,192 @@
+"""Model weights as safetensors files with a JSON manifest, verified on load.
+
+Each checkpoint ``NAME`` is two files in a folder (``data/checkpoints/`` by
+default): ``NAME.safetensors`` with the tensors and ``NAME.json`` with the
+manifest: name, file, sha256, the exact command that produced it, the metrics
+it reached and the library versions. Loading recomputes the sha256 and refuses
+a file that does not match. Pickles (``torch.load``) are never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+from .paths import checkpoint_dir
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is missing, damaged or does not match its manifest."""
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name) or name.endswith((".json", ".safetensors")):
+        raise ValueError(
+            f"checkpoint name must be lowercase letters, digits, '_', '-' or '.', "
+            f"without a file extension; got {name!r}"
+        )
+    return name
+
+
+def _folder(directory) -> Path:
+    return Path(directory) if directory is not None else checkpoint_dir()
+
+
+def sha256_of(path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of Python and the libraries a checkpoint depends on."""
+    import numpy
+    import safetensors
+    import torch
+
+    from ._version import __version__
+
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "safetensors": safetensors.__version__,
+        "coursekit": __version__,
+    }
+
+
+def _state_dict(weights) -> dict:
+    import torch
+
+    state = weights.state_dict() if isinstance(weights, torch.nn.Module) else weights
+    if not isinstance(state, Mapping) or not state:
+        raise TypeError("weights must be a torch.nn.Module or a non-empty dict of tensors")
+    bad = [k for k, v in state.items() if not isinstance(k, str) or not isinstance(v, torch.Tensor)]
+    if bad:
+        raise TypeError(f"every entry must map a string to a tensor; these do not: {bad[:5]}")
+    # safetensors wants contiguous tensors that do not share memory
+    return {k: v.detach().cpu().contiguous().clone() for k, v in state.items()}
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save_checkpoint(
+    weights,
+    name: str,
+    *,
+    command: str,
+    metrics: Mapping[str, float] | None = None,
+    extra: Mapping | None = None,
+    directory=None,
+) -> Path:
+    """Save a model's weights (or a dict of tensors) and its manifest; returns the manifest path.
+
+    ``command`` is the exact shell command that rebuilds this checkpoint,
+    ``metrics`` what it reached (e.g. ``{"test_accuracy": 0.985}``), ``extra``
+    any JSON-able details (training steps, model settings). Files are written
+    to a temporary name and renamed, so a crash never leaves half a checkpoint.
+    """
+    from safetensors.torch import save_file
+
+    name = _check_name(name)
+    if not isinstance(command, str) or not command.strip():
+        raise ValueError("command must be the shell command that rebuilds this checkpoint")
+    metrics = dict(metrics or {})
+    for key, value in metrics.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise TypeError(f"metric {key!r} must be a number, got {value!r}")
+    folder = _folder(directory)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"checkpoint folder {folder} does not exist; create it first")
+    state = _state_dict(weights)
+    weights_path = folder / f"{name}.safetensors"
+    _atomic_write(weights_path, lambda tmp: save_file(state, tmp))
+    manifest = {
+        "name": name,
+        "file": weights_path.name,
+        "sha256": sha256_of(weights_path),
+        "bytes": weights_path.stat().st_size,
+        "command": command,
+        "metrics": metrics,
+        "versions": library_versions(),
+        "extra": dict(extra or {}),
+    }
+    manifest_path = folder / f"{name}.json"
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    _atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return manifest_path
+
+
+def read_manifest(name: str, directory=None) -> dict:
+    """The manifest of checkpoint ``name`` as a dict."""
+    name = _check_name(name)
+    path = _folder(directory) / f"{name}.json"
+    if not path.is_file():
+        available = ", ".join(list_checkpoints(directory)) or "none"
+        raise CheckpointError(f"no checkpoint named {name!r} in {path.parent} (available: {available})")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise CheckpointError(f"manifest {path} is not valid JSON: {err}") from None
+    missing = {"name", "file", "sha256", "command"} - set(manifest)
+    if missing:
+        raise CheckpointError(f"manifest {path} lacks {', '.join(sorted(missing))}")
+    return manifest
+
+
+def list_checkpoints(directory=None) -> list[str]:
+    """Names of the checkpoints (manifests) in a folder."""
+    folder = _folder(directory)
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def load_checkpoint(name: str, model=None, *, directory=None, device: str = "cpu"):
+    """Load checkpoint ``name`` after checking its sha256 against the manifest.
+
+    With ``model`` (a ``torch.nn.Module``), the weights are loaded into it
+    strictly (every key must match) and the model is returned; without, the
+    dict of tensors is returned.
+    """
+    from safetensors.torch import load_file
+
+    manifest = read_manifest(name, directory)
+    path = _folder(directory) / manifest["file"]
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint file {path} is missing; rebuild it with: {manifest['command']}")
+    actual = sha256_of(path)
+    if actual != manifest["sha256"]:
+        raise CheckpointError(
+            f"checkpoint {path.name} does not match its manifest (sha256 {actual[:12]}... "
+            f"instead of {manifest['sha256'][:12]}...): the file is damaged or was replaced. "
+            f"Restore it (git checkout -- {path.name}) or rebuild it with: {manifest['command']}"
+        )
+    state = load_file(str(path), device=device)
+    if model is None:
+        return state
+    result = model.load_state_dict(state, strict=False)
+    if result.missing_keys or result.unexpected_keys:
+        raise CheckpointError(
+            f"checkpoint {name!r} does not fit this model: missing {result.missing_keys[:5]}, "
+            f"unexpected {result.unexpected_keys[:5]}"
+        )
+    return model

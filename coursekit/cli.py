@@ -1,0 +1,96 @@
+"""The ``coursekit`` command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import platform
+import shutil
+import subprocess
+import sys
+
+from ._version import __version__
+
+
+def _version_of(module: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _tool_version(command: str, *args: str) -> str:
+    path = shutil.which(command)
+    if path is None:
+        return "not found"
+    try:
+        out = subprocess.run([path, *args], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"found at {path}, but it did not run ({err})"
+    lines = (out.stdout or out.stderr).strip().splitlines()
+    return f"{lines[0] if lines else 'unknown version'} ({path})"
+
+
+def _torchvision_status() -> str:
+    if importlib.util.find_spec("torchvision") is None:
+        return "not installed (not needed)"
+    try:
+        import torchvision
+    except Exception as err:  # a wheel that does not match torch fails at import
+        return f"installed but does not import: {type(err).__name__}: {err}"[:200]
+    return torchvision.__version__
+
+
+def info_lines() -> list[str]:
+    """What ``coursekit info`` prints: versions, device, mode and optional components."""
+    from .env import device, mode
+    from .paths import data_dir
+
+    import torch
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    lines = [
+        f"coursekit              {__version__}",
+        f"python                 {platform.python_version()} ({sys.executable})",
+    ]
+    for package in ("torch", "numpy", "opencv-python-headless", "matplotlib", "scikit-image", "ipywidgets"):
+        lines.append(f"{package:<22} {_version_of(package)}")
+    lines += [
+        f"device                 {device()}",
+        f"mode                   {mode()} (COURSEKIT_MODE)",
+        f"data                   {data_dir()}",
+        f"gpu                    {gpu}",
+        f"torchvision            {_torchvision_status()}",
+        f"chromium               {_tool_version('chromium', '--version')}",
+        f"node                   {_tool_version('node', '--version')}",
+    ]
+    return lines
+
+
+def _info(_args) -> int:
+    print("\n".join(info_lines()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coursekit", description="Tools for the generative image AI course.")
+    parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    info = commands.add_parser("info", help="print versions, device, mode and optional components")
+    info.set_defaults(run=_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Interactive ipywidgets, one module per week (``week01``, ...)."""

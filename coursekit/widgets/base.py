@@ -1,0 +1,70 @@
+"""What every lesson widget shares: controls that redraw one picture.
+
+A widget subclasses :class:`ImageExplorer`, builds its controls, and
+implements :meth:`render`, a pure function of the control values that returns
+an RGB ``uint8`` array. Redrawing encodes that array as PNG into an
+``ipywidgets.Image`` (no matplotlib on the hot path), so a knob turn redraws in
+milliseconds, and notebook outputs hold no volatile widget state beyond the
+model id that nbval already ignores.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..images import check_image
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    """PNG bytes of an RGB (or gray) uint8 image."""
+    image = check_image(rgb, channels=None)
+    if image.dtype != np.uint8:
+        raise ValueError(f"encode_png needs a uint8 image, got {image.dtype}")
+    array = image[:, :, ::-1] if image.ndim == 3 else image
+    ok, buffer = cv2.imencode(".png", np.ascontiguousarray(array), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise RuntimeError("OpenCV could not encode the image as PNG")
+    return buffer.tobytes()
+
+
+class ImageExplorer:
+    """Controls plus one image that is redrawn whenever a control changes."""
+
+    def __init__(self, controls: list, *, columns: int = 1):
+        import ipywidgets as widgets
+
+        self.controls = list(controls)
+        self.image = widgets.Image(format="png")
+        self.status = widgets.HTML()
+        box = widgets.VBox if columns == 1 else widgets.HBox
+        self.widget = widgets.VBox([box(self.controls), self.image, self.status])
+        for control in self.controls:
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def render(self) -> np.ndarray:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def caption(self) -> str:
+        """One line under the picture (HTML allowed); subclasses may override it."""
+        return ""
+
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def update(self) -> np.ndarray:
+        """Render with the current control values and push the picture to the view."""
+        frame = self.render()
+        self.image.value = encode_png(frame)
+        self.status.value = self.caption()
+        return frame
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{c.description or type(c).__name__}={c.value!r}" for c in self.controls)
+        return f"{type(self).__name__}({values})"

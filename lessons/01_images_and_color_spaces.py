@@ -1,0 +1,416 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["slide"]
+# # 1주차: 이미지와 색 공간
+#
+# 생성형 이미지 AI의 모든 모델은 결국 **숫자 배열**을 입력으로 받고 숫자 배열을 내놓습니다.
+# 이번 주에는 그 배열이 무엇인지, 같은 색을 서로 다른 좌표로 표현하는 **색 공간(color space)** 이 왜 여러 개 있는지 직접 계산해 봅니다.
+#
+# **학습 목표**
+#
+# - 이미지를 `(높이, 너비, 채널)` 모양의 `uint8` 배열로 다루고, 자르기와 채널 보기를 할 수 있다.
+# - OpenCV의 BGR 순서와 "파란 얼굴" 버그를 알아보고 피할 수 있다.
+# - 흑백(gray), HSV, YCrCb, Lab 변환을 공식에서 직접 구현하고 `cv2.cvtColor`와 비교할 수 있다.
+# - 히스토그램(histogram)을 읽고, HSV 색 범위로 물체를 골라내는 마스크(mask)를 만들 수 있다.
+#
+# **필요한 것**: Python과 NumPy 기초(배열 인덱싱, 브로드캐스팅). 이후 모든 주차가 이 주의 이미지 다루기를 사용합니다.
+
+# %%
+import coursekit
+
+coursekit.require(">=0.1,<0.2")
+coursekit.setup_lesson(seed=0)
+
+import cv2
+import matplotlib.pyplot as plt
+import numpy as np
+
+from coursekit import color
+from coursekit.datasets import photo, photo_path
+from coursekit.images import BGRImage, ImageError, read_bgr, show, to_rgb
+
+# %% [markdown] tags=["slide"]
+# ## 1. 이미지는 배열이다
+#
+# 컬러 사진 한 장은 세로 $H$, 가로 $W$ 픽셀마다 빨강·초록·파랑(R, G, B) 세 값을 가진 배열 $I \in \{0, \dots, 255\}^{H \times W \times 3}$ 입니다.
+# 값 하나는 1바이트 부호 없는 정수(`uint8`)이고, 0이 가장 어둡고 255가 가장 밝습니다.
+# `coursekit`의 모든 함수는 이 **RGB `uint8` (H, W, 3)** 모양을 기본으로 씁니다.
+
+# %%
+img = photo("coffee")
+print("모양(shape):", img.shape)
+print("자료형(dtype):", img.dtype)
+print("값의 범위:", img.min(), "~", img.max())
+print("(y=100, x=200) 픽셀의 (R, G, B):", img[100, 200])
+
+# %% [markdown]
+# 배열이므로 자르기(crop)는 슬라이싱, 채널 하나는 마지막 축의 인덱스입니다.
+# 채널 하나만 꺼내면 `(H, W)` 흑백 이미지가 되고, 밝을수록 그 색 성분이 강하다는 뜻입니다.
+
+# %% tags=["slide"]
+crop = img[60:260, 150:400]  # 세로 60~259, 가로 150~399
+red, green, blue = img[..., 0], img[..., 1], img[..., 2]
+only_red = np.zeros_like(img)
+only_red[..., 0] = red
+show([img, crop, red, green, blue, only_red],
+     ["원본 (400x600)", "자르기 img[60:260, 150:400]", "R 채널", "G 채널", "B 채널", "R만 남긴 컬러"],
+     size=2.6)
+
+# %% [markdown]
+# *그림: 빨간 받침 접시는 R 채널에서 밝고 G, B 채널에서 어둡습니다. 흰 컵은 세 채널 모두에서 밝습니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 2. OpenCV는 BGR 순서로 읽는다
+#
+# `cv2.imread`는 채널을 **B, G, R** 순서로 돌려줍니다. 이 배열을 RGB를 기대하는 matplotlib에 그대로 넘기면
+# 빨강과 파랑이 뒤바뀐 그림이 나옵니다. 얼굴 사진이면 파란 얼굴이 되는, 가장 흔한 버그입니다.
+
+# %% tags=["slide"]
+path = photo_path("coffee")  # 디스크 위의 PNG 파일
+bgr = cv2.imread(str(path))  # OpenCV: B, G, R 순서
+print("cv2.imread의 (y=100, x=200) 픽셀:", bgr[100, 200], "← (B, G, R)")
+show([bgr, bgr[..., ::-1]], ["BGR을 RGB로 착각한 그림", "채널을 뒤집은 올바른 그림"], size=3.5)
+
+# %% [markdown]
+# *그림: 왼쪽은 빨간 받침 접시가 파랗게 보입니다. `bgr[..., ::-1]`로 채널 순서만 뒤집으면 바로잡힙니다.*
+#
+# `coursekit`은 이 실수를 미리 막습니다. `read_bgr`로 읽은 배열에는 "BGR"이라는 표시가 붙어 있어서
+# `show`가 그리기를 거절하고 무엇을 해야 하는지 알려 줍니다.
+
+# %%
+tagged = read_bgr(path)
+print(type(tagged).__name__)
+try:
+    show(tagged)
+except ImageError as err:
+    print("ImageError:", err)
+print("to_rgb 후 (y=100, x=200):", to_rgb(tagged)[100, 200], "= photo('coffee')와 같음:", np.array_equal(to_rgb(tagged), img))
+
+# %% [markdown] tags=["slide"]
+# ## 3. 흑백(grayscale): 밝기 한 채널
+#
+# 사람의 눈은 초록에 가장 민감하고 파랑에 가장 둔감합니다. 그래서 흑백 변환은 세 채널의 단순 평균이 아니라
+# ITU-R BT.601 표준의 가중합, 즉 **휘도(luma)** 를 씁니다.
+#
+# $$Y = 0.299\,R + 0.587\,G + 0.114\,B$$
+#
+# `coursekit.color`의 함수들은 이런 공식을 NumPy로 그대로 옮긴 것입니다. OpenCV의 결과와 비교해 봅시다.
+
+# %%
+gray = color.rgb_to_gray(img)
+gray_cv = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+print("모양:", gray.shape, "| OpenCV와의 최대 차이:", np.abs(gray.astype(int) - gray_cv.astype(int)).max())
+average = img.mean(axis=2).round().astype(np.uint8)
+show([gray, average], ["가중합 Y (BT.601)", "단순 평균 (R+G+B)/3"], size=3.5)
+
+# %% [markdown]
+# *그림: 단순 평균은 빨간 접시를 실제보다 밝게 만듭니다. 가중합은 빨강(0.299)보다 초록(0.587)을 더 무겁게 보기 때문입니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 4. HSV: 색상·채도·명도
+#
+# RGB는 "빨강이 얼마나"를 묻지만 사람은 "무슨 색이고, 얼마나 선명하고, 얼마나 밝은가"로 색을 말합니다.
+# HSV는 그 세 가지를 축으로 씁니다. $M = \max(R,G,B)$, $m = \min(R,G,B)$, $C = M - m$ 이라 하면
+#
+# $$V = M, \qquad S = \begin{cases} C / M & M > 0 \\ 0 & M = 0 \end{cases}$$
+#
+# $$H = \begin{cases}
+# 60° \cdot (G - B)/C & M = R \\
+# 120° + 60° \cdot (B - R)/C & M = G \\
+# 240° + 60° \cdot (R - G)/C & M = B
+# \end{cases} \quad (\text{음수면 } +360°)$$
+#
+# 색상(hue) $H$는 색상환 위의 각도입니다. OpenCV는 0~359°를 한 바이트에 넣으려고 **2로 나눠 0~179** 로 저장합니다.
+
+# %%
+hsv = color.rgb_to_hsv(img)
+hsv_cv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+print("OpenCV와의 채널별 최대 차이 (H, S, V):", np.abs(hsv.astype(int) - hsv_cv.astype(int)).max(axis=(0, 1)))
+print("빨간 접시 픽셀 (y=250, x=150)의 HSV:", hsv[250, 150], f"→ 색상 {2 * int(hsv[250, 150, 0])}°")
+
+# %% [markdown]
+# 색이 다양한 꽃 사진으로 세 채널을 봅시다. 색상(H)은 각도라서 흑백 대신 색상환 색으로 칠했습니다.
+
+# %% tags=["slide"]
+flower = photo("flower")
+flower_hsv = color.rgb_to_hsv(flower)
+show([flower, flower_hsv[..., 0], flower_hsv[..., 1], flower_hsv[..., 2]],
+     ["원본", "H (색상, 0~179)", "S (채도)", "V (명도)"],
+     cmap=[None, "hsv", "gray", "gray"], vrange=[None, (0, 180), None, None], size=3)
+
+# %% [markdown]
+# *그림: 꽃잎은 주황(H≈10), 배경 잎은 청록(H≈90)으로 나뉩니다. 채도(S)는 꽃잎과 잎 모두 높고, 명도(V)는 어두운 배경에서 낮습니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 5. YCrCb: 밝기와 색 차이를 나눈다
+#
+# YCrCb는 밝기 $Y$ 와 두 개의 색차(chrominance) 성분으로 나눕니다 (OpenCV의 8비트 규약).
+#
+# $$Y = 0.299R + 0.587G + 0.114B, \quad C_r = 0.713\,(R - Y) + 128, \quad C_b = 0.564\,(B - Y) + 128$$
+#
+# 역변환은 이 식을 $R$, $B$, 그리고 $Y$ 의 정의에서 $G$ 에 대해 푼 것입니다.
+# JPEG 같은 압축이 이 공간을 쓰는 이유를 바로 확인해 봅시다: 사람 눈은 밝기의 디테일에는 민감하지만 색의 디테일에는 둔감합니다.
+
+# %% tags=["slide"]
+ycrcb = color.rgb_to_ycrcb(img)
+print("OpenCV와의 최대 차이 (Y, Cr, Cb):", np.abs(ycrcb.astype(int) - cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb).astype(int)).max(axis=(0, 1)))
+
+
+def blur_channels(ycc, channels, factor=8):
+    """Shrink the given channels by `factor` and blow them back up (information thrown away)."""
+    out = ycc.copy()
+    h, w = ycc.shape[:2]
+    for c in channels:
+        small = cv2.resize(ycc[..., c], (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+        out[..., c] = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    return out
+
+
+color_only = color.ycrcb_to_rgb(blur_channels(ycrcb, [1, 2]))
+luma_only = color.ycrcb_to_rgb(blur_channels(ycrcb, [0]))
+show([img, color_only, luma_only],
+     ["원본", "색(Cr, Cb)만 1/8 해상도", "밝기(Y)만 1/8 해상도"], size=3.3)
+print(f"색만 줄였을 때 평균 오차: {np.abs(color_only.astype(int) - img).mean():.1f}, "
+      f"밝기만 줄였을 때: {np.abs(luma_only.astype(int) - img).mean():.1f} (0~255 기준)")
+
+# %% [markdown]
+# *그림: 색 정보를 64분의 1로 줄여도(가운데) 거의 차이가 보이지 않지만, 밝기를 줄이면(오른쪽) 바로 흐려집니다.
+# 그래서 JPEG는 Cr, Cb를 작게 저장합니다(크로마 서브샘플링, chroma subsampling).*
+
+# %% [markdown] tags=["slide"]
+# ## 6. Lab: 사람이 느끼는 색 차이에 가깝게
+#
+# CIE L\*a\*b\*는 **밝기 L**, **초록↔빨강 a**, **파랑↔노랑 b** 의 세 축으로, 거리가 사람이 느끼는 색 차이에 가깝도록 만든 공간입니다.
+#
+# 1. sRGB 값을 감마(gamma) 곡선을 풀어 빛의 세기에 비례하는 선형 값으로: $c_{lin} = \left(\frac{c + 0.055}{1.055}\right)^{2.4}$ (어두운 쪽은 $c/12.92$)
+# 2. 선형 RGB를 3x3 행렬로 XYZ로 바꾸고 흰색 기준점 D65로 나눔: $X/X_n$, $Y/Y_n$, $Z/Z_n$
+# 3. $f(t) = t^{1/3}$ (아주 작은 $t$ 에서는 직선)으로
+#
+# $$L = 116 f(Y) - 16, \qquad a = 500\,(f(X) - f(Y)), \qquad b = 200\,(f(Y) - f(Z))$$
+#
+# OpenCV는 8비트에 넣기 위해 $L \cdot 255/100$, $a + 128$, $b + 128$ 로 저장합니다.
+
+# %%
+lab = color.rgb_to_lab(img)
+lab_cv8 = cv2.cvtColor(img, cv2.COLOR_RGB2Lab)
+lab_cvf = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)  # 부동소수점 경로: L 0~100, a/b 그대로
+lab_cvf8 = np.rint(lab_cvf * [255 / 100, 1, 1] + [0, 128, 128]).astype(int)
+print("OpenCV float 경로와의 최대 차이 (L, a, b):", np.abs(lab.astype(int) - lab_cvf8).max(axis=(0, 1)))
+print("OpenCV 8비트 경로와의 최대 차이 (L, a, b):", np.abs(lab.astype(int) - lab_cv8.astype(int)).max(axis=(0, 1)))
+print("OpenCV 8비트 경로 vs OpenCV float 경로:", np.abs(lab_cv8.astype(int) - lab_cvf8).max(axis=(0, 1)))
+
+# %% [markdown]
+# OpenCV의 8비트 Lab 변환은 속도를 위해 감마 곡선과 세제곱근을 정수 표(lookup table)로 근사합니다.
+# 그래서 어두운 색에서 OpenCV 자신의 부동소수점 결과와도 1~3 정도 다릅니다. 우리 구현은 공식 그대로 계산하므로
+# 부동소수점 경로와 1 이내로 맞습니다.
+
+# %% tags=["slide"]
+show([img, lab[..., 0], lab[..., 1], lab[..., 2]], ["원본", "L (밝기)", "a (초록→빨강)", "b (파랑→노랑)"],
+     cmap=[None, "gray", "RdYlGn_r", "cividis"], vrange=[None, None, (68, 188), (68, 188)], size=3)
+
+# %% [markdown]
+# *그림: a와 b는 128(무채색) 주위로 조금씩만 움직이므로 128±60을 색 지도로 칠했습니다. a에서 빨간 접시가 가장 빨갛고,
+# b에서는 노란 기운의 크레마와 탁자가 노랗게, 흰 컵은 가운데(무채색)로 보입니다.*
+#
+# **왜 나중에 중요할까?** 4주차 딥페이크에서는 붙여 넣은 얼굴의 피부색을 주변에 맞춰야 합니다.
+# Lab에서는 밝기와 색이 분리되어 있어서, 각 채널의 평균과 표준편차만 맞춰도 자연스럽게 색감이 옮겨집니다 (Reinhard 색 전송, color transfer).
+# 미리 맛보기로 커피 사진에 밤하늘 로켓 사진의 색감을 입혀 봅시다.
+
+# %%
+def match_lab_statistics(source_rgb, target_rgb):
+    """Give source the per-channel Lab mean and std of target (Reinhard et al., 2001)."""
+    src = color.rgb_to_lab(source_rgb).astype(np.float64)
+    tgt = color.rgb_to_lab(target_rgb).astype(np.float64)
+    moved = (src - src.mean((0, 1))) / src.std((0, 1)) * tgt.std((0, 1)) + tgt.mean((0, 1))
+    return color.lab_to_rgb(np.clip(np.rint(moved), 0, 255).astype(np.uint8))
+
+
+rocket = photo("rocket")
+show([img, rocket, match_lab_statistics(img, rocket)], ["커피 (원본)", "로켓 (색감의 출처)", "Lab 통계를 옮긴 커피"], size=3.3)
+
+# %% [markdown]
+# *그림: 모양은 커피 그대로인데, 색감은 로켓 사진의 어둡고 푸른 밤빛으로 바뀌었습니다.*
+
+# %% [markdown]
+# ### 모든 변환을 OpenCV와 비교
+#
+# 무작위 이미지에서 정방향과 역방향을 모두 확인합니다. 값은 `uint8` 에서의 최대 절대 차이입니다.
+
+# %%
+rng = np.random.default_rng(0)
+noise = rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)
+noise_hsv = noise.copy()
+noise_hsv[..., 0] %= 180  # HSV 입력의 H는 0~179
+checks = [
+    ("RGB→Gray", color.rgb_to_gray, noise, cv2.COLOR_RGB2GRAY),
+    ("RGB→HSV", color.rgb_to_hsv, noise, cv2.COLOR_RGB2HSV),
+    ("HSV→RGB", color.hsv_to_rgb, noise_hsv, cv2.COLOR_HSV2RGB),
+    ("RGB→YCrCb", color.rgb_to_ycrcb, noise, cv2.COLOR_RGB2YCrCb),
+    ("YCrCb→RGB", color.ycrcb_to_rgb, noise, cv2.COLOR_YCrCb2RGB),
+    ("RGB→Lab", color.rgb_to_lab, noise, cv2.COLOR_RGB2Lab),
+    ("Lab→RGB", color.lab_to_rgb, noise, cv2.COLOR_Lab2RGB),
+]
+for name, ours, source, code in checks:
+    diff = np.abs(ours(source).astype(int) - cv2.cvtColor(source, code).astype(int)).max()
+    print(f"{name:<10} 최대 차이 {diff}")
+
+# %% [markdown]
+# Lab은 OpenCV의 8비트 근사 때문에 최대 2~3까지 납니다 (위 설명 참고). 나머지는 반올림 차이인 1 이하입니다.
+
+# %% [markdown] tags=["slide"]
+# ## 7. 히스토그램: 값이 어떻게 분포하는가
+#
+# 히스토그램은 각 값(0~255)을 가진 픽셀의 개수입니다. 채널마다 그려 보면 사진의 밝기와 색 분포가 한눈에 보입니다.
+
+# %% tags=["slide"]
+fig, axes = plt.subplots(1, 3, figsize=(12, 3))
+axes[0].imshow(img)
+axes[0].set_title("원본")
+axes[0].axis("off")
+for c, name in enumerate("RGB"):
+    counts = np.bincount(img[..., c].ravel(), minlength=256)
+    axes[1].plot(counts, color=name.lower(), label=name)
+axes[1].set_title("RGB 채널별 히스토그램")
+axes[1].set_xlabel("값")
+axes[1].set_ylabel("픽셀 수")
+axes[1].legend()
+hue_counts = np.bincount(hsv[..., 0].ravel(), minlength=180)
+axes[2].bar(np.arange(180), hue_counts, color=plt.cm.hsv(np.arange(180) / 180), width=1.0)
+axes[2].set_title("색상(H) 히스토그램")
+axes[2].set_xlabel("H (0~179)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *그림: R 채널은 밝은 쪽에 많이 몰려 있고(빨간 컵과 탁자), 색상 히스토그램은 빨강~주황(0~15) 근처에 높게 솟아 있습니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 8. HSV로 색 골라내기 (color thresholding)
+#
+# 물체를 색으로 골라내려면 RGB보다 HSV가 훨씬 쉽습니다. 색상(H)의 범위 하나로 "주황색"을 말할 수 있고,
+# 채도(S)와 명도(V)의 하한으로 회색이나 그림자를 뺄 수 있기 때문입니다.
+#
+# $$\text{mask}(y, x) = \big[H_{lo} \le H \le H_{hi}\big] \wedge \big[S \ge S_{lo}\big] \wedge \big[V \ge V_{lo}\big]$$
+
+# %% tags=["slide"]
+mask = color.hsv_mask(flower_hsv, hue=(5, 25), saturation=(80, 255), value=(60, 255))
+mask_cv = cv2.inRange(flower_hsv, (5, 80, 60), (25, 255, 255))
+print("cv2.inRange와 같은 마스크:", np.array_equal(mask, mask_cv), f"| 선택된 픽셀 {(mask > 0).mean():.1%}")
+show([flower, mask, color.apply_mask(flower, mask)], ["원본", "마스크 (H 5~25, S≥80, V≥60)", "마스크를 씌운 이미지"], size=3.3)
+
+# %% [markdown]
+# *그림: 주황색 꽃잎만 흰색(255)으로 골라졌고, 초록 배경은 0입니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 9. 직접 돌려 보기: 위젯
+#
+# **(a) 색 공간 탐색기**: 사진, 색 공간, 채널을 고르면 그 채널이 흑백으로 그려집니다. 
+# 같은 사진이 공간마다 얼마나 다르게 나뉘는지 보세요. (JupyterLab에서 셀을 실행해야 움직입니다.)
+
+# %%
+from coursekit.widgets.week01 import ColorSpaceExplorer, HsvThreshold
+
+explorer = ColorSpaceExplorer()
+explorer
+
+# %% [markdown]
+# 위젯이 그리는 그림은 `render()`가 돌려주는 배열입니다. 예를 들어 Lab의 a 채널:
+
+# %%
+explorer.space.value = "Lab"
+explorer.channel.value = "a"
+show(explorer.render(), repr(explorer), size=6)
+
+# %% [markdown]
+# **(b) HSV 범위 슬라이더**: H, S, V 범위를 움직이면 마스크와 결과가 바로 다시 그려집니다.
+# 빨강처럼 색상환의 179→0 경계에 걸친 색은 "H 범위 밖을 선택"을 켜고 범위 바깥을 고르세요.
+
+# %%
+threshold = HsvThreshold()
+threshold
+
+# %%
+threshold.photo.value = "astronaut"
+threshold.hue.value = (4, 20)
+threshold.saturation.value = (150, 255)
+show(threshold.render(), threshold.status.value, size=6)
+
+# %% [markdown]
+# *그림: 우주복의 주황색 부분이 골라졌습니다. 채도 하한을 80으로 낮추면 색상이 비슷한 얼굴 피부까지 섞여 들어옵니다:
+# 색만으로 물체를 고르는 방법의 한계입니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 10. 연습 문제
+#
+# 각 문제의 `### BEGIN SOLUTION` 과 `### END SOLUTION` 사이를 채운 뒤, 아래의 확인 셀을 실행하세요.
+#
+# **연습 1.** `my_gray(rgb)` 를 완성하세요. RGB `uint8` 이미지를 받아 BT.601 가중합 $Y$ 를 반올림한 `(H, W)` `uint8` 이미지를 돌려줍니다.
+# `cv2` 나 `coursekit.color` 를 쓰지 말고 NumPy로만 계산하세요.
+
+# %%
+def my_gray(rgb):
+    ### BEGIN SOLUTION
+    weights = np.array([0.299, 0.587, 0.114])
+    return np.rint(rgb.astype(np.float64) @ weights).astype(np.uint8)
+    ### END SOLUTION
+
+
+# %%
+from coursekit.checks.week01 import check_gray, check_histogram, check_red_mask
+
+check_gray(my_gray);
+
+# %% [markdown]
+# **연습 2.** `red_mask(hsv)` 를 완성하세요. OpenCV 8비트 HSV 이미지에서 **빨간색** 픽셀(색상 $H \ge 170$ 또는 $H \le 5$, $S \ge 120$, $V \ge 60$)은 255,
+# 나머지는 0인 `(H, W)` 마스크를 돌려줍니다. 힌트: 색상은 원형이라 한 범위로는 표현할 수 없습니다.
+
+# %%
+def red_mask(hsv):
+    ### BEGIN SOLUTION
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red = ((h >= 170) | (h <= 5)) & (s >= 120) & (v >= 60)
+    return red.astype(np.uint8) * 255
+    ### END SOLUTION
+
+
+# %%
+check_red_mask(red_mask);
+
+# %%
+motorcycle = photo("motorcycle")
+show([motorcycle, red_mask(color.rgb_to_hsv(motorcycle))], ["오토바이", "내 빨간색 마스크"], size=3.5)
+
+# %% [markdown]
+# *그림: 빨간 연료 탱크와 흙받이가 골라지고, 주황빛 나무 배경은 빠집니다 (색상 5 초과).*
+
+# %% [markdown]
+# **연습 3.** `histogram(channel)` 을 완성하세요. `uint8` 채널 하나를 받아 값 0, 1, ..., 255 각각의 픽셀 수를 담은 길이 256의 배열을 돌려줍니다.
+# `np.histogram` 이나 `cv2.calcHist` 는 쓰지 마세요. (힌트: `np.bincount` 또는 비교와 합.)
+
+# %%
+def histogram(channel):
+    ### BEGIN SOLUTION
+    return np.bincount(channel.ravel(), minlength=256)
+    ### END SOLUTION
+
+
+# %%
+check_histogram(histogram);
+
+# %% [markdown] tags=["slide"]
+# ## 정리
+#
+# - 이미지는 `(H, W, 3)` `uint8` 배열이고, 자르기와 채널 보기는 인덱싱입니다.
+# - OpenCV는 BGR 순서입니다: 화면에 그리기 전에 `to_rgb`로 뒤집으세요.
+# - 흑백은 가중합, HSV는 "무슨 색·얼마나 선명·얼마나 밝은", YCrCb는 밝기와 색차, Lab은 사람이 느끼는 색 차이에 가까운 공간입니다.
+# - 색으로 물체를 고를 때는 HSV 범위가 편하고, 빨강은 179→0 경계를 넘는다는 점을 기억하세요.
+#
+# **다음 주(2주차)**: 이 배열 위에서 작은 창(kernel)을 미끄러뜨리는 **합성곱(convolution)** 으로 흐림, 윤곽선, 그리고 숫자를 알아보는 CNN까지 만들어 봅니다.

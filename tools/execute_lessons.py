@@ -1,0 +1,95 @@
+"""Execute lesson notebooks top to bottom in a fresh kernel and store their outputs.
+
+Usage: python tools/execute_lessons.py [lessons/ | lessons/01_x.ipynb ...]
+
+Each lesson's source of truth is its jupytext percent file (``NN_name.py``);
+the notebook is rebuilt from it, executed with nbclient, and normalized so
+that running this twice gives byte-identical files: no timing metadata, no
+saved widget state, widget model ids derived from the cell position.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def notebooks_from(args: list[str]) -> list[Path]:
+    paths: list[Path] = []
+    for arg in args or ["lessons"]:
+        path = Path(arg)
+        if path.is_dir():
+            paths += sorted(path.glob("[0-9][0-9]_*.py"))
+        elif path.suffix in (".py", ".ipynb"):
+            paths.append(path.with_suffix(".py"))
+        else:
+            sys.exit(f"not a lesson folder or notebook: {arg}")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        sys.exit(f"lesson source missing: {', '.join(missing)}")
+    return paths
+
+
+def normalize(nb: nbformat.NotebookNode, name: str) -> None:
+    """Drop volatile metadata so the stored notebook depends only on what the code printed."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell["id"] = f"cell-{index:03d}"
+        for number, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                view["model_id"] = uuid.uuid5(uuid.NAMESPACE_URL, f"{name}/{index}/{number}").hex
+
+
+def execute(source: Path) -> float:
+    """Rebuild ``source``'s notebook from the .py, execute it, store it; returns seconds."""
+    target = source.with_suffix(".ipynb")
+    nb = jupytext.read(source, fmt="py:percent")
+    nb.metadata.pop("jupytext", None)
+    env_before = dict(os.environ)
+    os.environ.setdefault("COURSEKIT_MODE", "quick")
+    os.environ["PYTHONHASHSEED"] = "0"
+    start = time.perf_counter()
+    try:
+        client = NotebookClient(
+            nb,
+            timeout=900,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(source.parent)}},
+            record_timing=False,
+            store_widget_state=False,
+        )
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    seconds = time.perf_counter() - start
+    normalize(nb, source.stem)
+    nbformat.validate(nb)
+    nbformat.write(nb, target)
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    for source in notebooks_from(argv):
+        seconds = execute(source)
+        print(f"{source.with_suffix('.ipynb')}: executed in {seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
