@@ -183,10 +183,14 @@ def load_checkpoint(name: str, model=None, *, directory=None, device: str = "cpu
     state = load_file(str(path), device=device)
     if model is None:
         return state
-    result = model.load_state_dict(state, strict=False)
-    if result.missing_keys or result.unexpected_keys:
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    reshaped = [k for k in set(expected) & set(state) if expected[k].shape != state[k].shape]
+    if missing or unexpected or reshaped:
         raise CheckpointError(
-            f"checkpoint {name!r} does not fit this model: missing {result.missing_keys[:5]}, "
-            f"unexpected {result.unexpected_keys[:5]}"
+            f"checkpoint {name!r} does not fit this model (nothing was loaded): "
+            f"missing {missing[:5]}, unexpected {unexpected[:5]}, different shapes {sorted(reshaped)[:5]}"
         )
+    model.load_state_dict(state, strict=True)
     return model

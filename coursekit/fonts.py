@@ -35,7 +35,8 @@ def use_korean_font() -> str:
 
     NanumGothic has no U+2212 minus sign, so ``axes.unicode_minus`` is turned
     off (tick labels use '-'); symbols it lacks (arrows, ≥) fall back to
-    DejaVu Sans, glyph by glyph. Returns the family name.
+    DejaVu Sans, glyph by glyph; hinting is off because NanumGothic's hints
+    erase thin symbols like → at small sizes. Returns the family name.
     """
     import matplotlib
     from matplotlib import font_manager
@@ -45,4 +46,6 @@ def use_korean_font() -> str:
     # DejaVu Sans (matplotlib's own) fills in what NanumGothic lacks, such as arrows.
     matplotlib.rcParams["font.family"] = [FONT_FAMILY, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    # NanumGothic's hinting erases thin symbols such as → at small sizes.
+    matplotlib.rcParams["text.hinting"] = "no_hinting"
     return FONT_FAMILY

@@ -327,7 +327,7 @@ explorer
 # %%
 explorer.space.value = "Lab"
 explorer.channel.value = "a"
-show(explorer.render(), repr(explorer), size=6)
+show(explorer.render(), "색 공간 탐색기: Lab의 a 채널 (대비 늘림)", size=6)
 
 # %% [markdown]
 # **(b) HSV 범위 슬라이더**: H, S, V 범위를 움직이면 마스크와 결과가 바로 다시 그려집니다.
@@ -366,7 +366,7 @@ def my_gray(rgb):
 # %%
 from coursekit.checks.week01 import check_gray, check_histogram, check_red_mask
 
-check_gray(my_gray);
+check_gray(my_gray)
 
 # %% [markdown]
 # **연습 2.** `red_mask(hsv)` 를 완성하세요. OpenCV 8비트 HSV 이미지에서 **빨간색** 픽셀(색상 $H \ge 170$ 또는 $H \le 5$, $S \ge 120$, $V \ge 60$)은 255,
@@ -382,7 +382,7 @@ def red_mask(hsv):
 
 
 # %%
-check_red_mask(red_mask);
+check_red_mask(red_mask)
 
 # %%
 motorcycle = photo("motorcycle")
@@ -403,7 +403,7 @@ def histogram(channel):
 
 
 # %%
-check_histogram(histogram);
+check_histogram(histogram)
 
 # %% [markdown] tags=["slide"]
 # ## 정리

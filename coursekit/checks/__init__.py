@@ -1,34 +1,72 @@
-"""Exercise checkers: each runs a student's answer and prints a clear Korean pass/fail line.
+"""Exercise checkers: each runs a student's answer and prints one clear Korean pass/fail line.
 
-A checker never raises because of the student's code: an exception inside the
-answer (including the ``NotImplementedError`` of a student copy) is reported
-as a failure with its message. It returns ``True`` on pass, ``False`` on fail.
+A checker is a function decorated with :func:`checker`. It raises
+:class:`Failed` with a hint when the answer is wrong and returns a short
+success note otherwise. A checker never crashes because of the student's
+code: an exception inside the answer (including the ``NotImplementedError``
+of a student copy) is reported as a failure with its message.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 PASS = "✅ 통과"
 FAIL = "❌ 아직 아닙니다"
 
 
-def report(exercise: str, ok: bool, detail: str = "") -> bool:
-    """Print one pass/fail line for an exercise and return ``ok``."""
-    mark = PASS if ok else FAIL
-    print(f"[{exercise}] {mark}" + (f": {detail}" if detail else ""))
-    return ok
+class Failed(Exception):
+    """The answer is wrong; the message (Korean) says how."""
 
 
-def call_answer(exercise: str, answer: Callable, *args):
-    """Call the student's function; on an exception report it and return ``(False, None)``."""
+class CheckResult:
+    """The outcome of a checker: truthy when passed. Shows nothing in a notebook
+    (the checker already printed its line), so a check cell has one clean output."""
+
+    def __init__(self, exercise: str, passed: bool, detail: str):
+        self.exercise, self.passed, self.detail = exercise, passed, detail
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"CheckResult({self.exercise!r}, passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+def report(exercise: str, passed: bool, detail: str = "") -> CheckResult:
+    """Print one pass/fail line for an exercise and return the result."""
+    print(f"[{exercise}] {PASS if passed else FAIL}" + (f": {detail}" if detail else ""))
+    return CheckResult(exercise, passed, detail)
+
+
+def checker(exercise: str):
+    """Turn ``fn(answer) -> success note`` (raising :class:`Failed`) into a printing checker."""
+
+    def wrap(fn: Callable[..., str]) -> Callable[..., CheckResult]:
+        @functools.wraps(fn)
+        def run(*args, **kwargs) -> CheckResult:
+            try:
+                note = fn(*args, **kwargs)
+            except Failed as failure:
+                return report(exercise, False, str(failure))
+            return report(exercise, True, note)
+
+        return run
+
+    return wrap
+
+
+def call(answer: Callable, *args):
+    """Call the student's function; turn any exception in it into :class:`Failed`."""
     if not callable(answer):
-        report(exercise, False, f"함수를 넘겨 주세요 (받은 것: {type(answer).__name__})")
-        return False, None
+        raise Failed(f"함수를 넘겨 주세요 (받은 것: {type(answer).__name__})")
     try:
-        return True, answer(*args)
+        return answer(*args)
     except NotImplementedError:
-        report(exercise, False, "아직 답을 작성하지 않았습니다 (NotImplementedError)")
+        raise Failed("아직 답을 작성하지 않았습니다 (NotImplementedError)") from None
     except Exception as err:  # the student's code failed: say how, do not crash the checker
-        report(exercise, False, f"함수 실행 중 오류 — {type(err).__name__}: {err}")
-    return False, None
+        raise Failed(f"함수 실행 중 오류 — {type(err).__name__}: {err}") from None

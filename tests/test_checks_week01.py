@@ -1,0 +1,72 @@
+import cv2
+import numpy as np
+import pytest
+
+from coursekit.checks import CheckResult, Failed, call
+from coursekit.checks.week01 import check_gray, check_histogram, check_red_mask, reference_red_mask
+
+
+def placeholder(*args):
+    raise NotImplementedError
+
+
+def gray_solution(rgb):
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def histogram_solution(channel):
+    return np.bincount(channel.ravel(), minlength=256)
+
+
+@pytest.mark.parametrize(
+    "check, solution",
+    [(check_gray, gray_solution), (check_red_mask, reference_red_mask), (check_histogram, histogram_solution)],
+)
+def test_checkers_pass_solution_and_fail_placeholder(check, solution, capsys):
+    assert check(solution)
+    assert "✅ 통과" in capsys.readouterr().out
+    result = check(placeholder)
+    assert not result and isinstance(result, CheckResult)
+    assert "NotImplementedError" in capsys.readouterr().out
+
+
+def test_gray_wrong_answers(capsys):
+    assert not check_gray(lambda rgb: rgb.mean(axis=2).round().astype(np.uint8))
+    assert "0.299" in capsys.readouterr().out
+    assert not check_gray(lambda rgb: cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float64))
+    assert "uint8" in capsys.readouterr().out
+    assert not check_gray(lambda rgb: rgb)
+    assert "모양" in capsys.readouterr().out
+    assert not check_gray(lambda rgb: None)
+    assert "return" in capsys.readouterr().out
+
+
+def test_red_mask_without_wrap_gets_a_hint(capsys):
+    def no_wrap(hsv):
+        h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+        return ((h >= 170) & (s >= 120) & (v >= 60)).astype(np.uint8) * 255
+
+    assert not check_red_mask(no_wrap)
+    assert "179 다음이 0" in capsys.readouterr().out
+
+
+def test_histogram_off_by_one(capsys):
+    assert not check_histogram(lambda c: np.bincount(c.ravel(), minlength=257)[1:])
+    assert "정답" in capsys.readouterr().out or "모양" in capsys.readouterr().out
+
+
+def test_crashing_answer_is_reported_not_raised(capsys):
+    assert not check_histogram(lambda c: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert not check_gray("not a function")
+    assert "함수를 넘겨" in capsys.readouterr().out
+
+
+def test_call_wraps_errors():
+    with pytest.raises(Failed, match="ValueError: x"):
+        call(lambda: (_ for _ in ()).throw(ValueError("x")))
+
+
+def test_check_result_shows_nothing_in_a_notebook():
+    result = CheckResult("e", True, "")
+    assert result._ipython_display_() is None and "passed=True" in repr(result)

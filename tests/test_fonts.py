@@ -1,0 +1,64 @@
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from coursekit import fonts
+
+
+def ink(text: str) -> int:
+    """How many pixels a piece of text darkens when drawn at a small size."""
+    fig = plt.figure(figsize=(1.2, 0.5), dpi=90)
+    fig.text(0.1, 0.3, text, fontsize=10)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    plt.close(fig)
+    return int((pixels.min(axis=2) < 200).sum())
+
+
+@pytest.fixture
+def korean():
+    with matplotlib.rc_context():
+        fonts.use_korean_font()
+        yield
+
+
+def test_font_files_are_bundled():
+    files = fonts.font_files()
+    assert all(f.is_file() and f.suffix == ".ttf" for f in files)
+
+
+def test_hangul_and_symbols_render_without_warnings(korean):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a "Glyph ... missing" warning fails the test
+        for text in ["가나다 이미지", "→", "≥", "·", "~", "°", "-1"]:
+            assert ink(text) > 8, f"{text!r} drew (almost) nothing"
+
+
+def test_missing_glyphs_would_warn(korean):
+    # the check above can fail: a font without Hangul warns about every glyph
+    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
+        with pytest.warns(UserWarning, match="Glyph"):
+            ink("가")
+
+
+def test_settings(korean):
+    assert matplotlib.rcParams["font.family"][0] == fonts.FONT_FAMILY
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+
+
+def test_missing_package_gives_install_hint(monkeypatch):
+    monkeypatch.setattr(fonts.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match="pip install koreanize-matplotlib"):
+        fonts.font_files()
+
+
+def test_font_hinting_would_erase_arrows(korean):
+    # why use_korean_font turns hinting off: with NanumGothic's hints, → nearly vanishes
+    with matplotlib.rc_context({"text.hinting": "default"}):
+        assert ink("→") <= 8
