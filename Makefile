@@ -49,7 +49,7 @@ test-stability: env
 
 # Execute every lesson top to bottom in a fresh kernel and store its outputs.
 lessons: env
-	$(BIN)/python tools/execute_lessons.py lessons
+	$(BIN)/python -m coursekit.execution lessons
 
 bench: env
 	$(BIN)/python benchmarks/run_all.py

@@ -1,6 +1,6 @@
 """Execute lesson notebooks top to bottom in a fresh kernel and store their outputs.
 
-Usage: python tools/execute_lessons.py [lessons/ | lessons/01_x.ipynb ...]
+Usage: python -m coursekit.execution [lessons/ | lessons/01_x.py ...]  (``make lessons``)
 
 Each lesson's source of truth is its jupytext percent file (``NN_name.py``);
 the notebook is rebuilt from it, executed with nbclient, and normalized so
@@ -16,11 +16,10 @@ import time
 import uuid
 from pathlib import Path
 
-import jupytext
 import nbformat
-from nbclient import NotebookClient
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+JUPYTEXT = {"formats": "ipynb,py:percent"}
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -45,18 +44,31 @@ def normalize(nb: nbformat.NotebookNode, name: str) -> None:
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    nb.metadata["jupytext"] = dict(JUPYTEXT)
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
-        cell["id"] = f"cell-{index:03d}"
+        cell["id"] = cell_id(index)
         for number, output in enumerate(cell.get("outputs", [])):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view is not None:
-                view["model_id"] = uuid.uuid5(uuid.NAMESPACE_URL, f"{name}/{index}/{number}").hex
+                view["model_id"] = widget_model_id(name, index, number)
+
+
+def cell_id(index: int) -> str:
+    """The stored id of the cell at ``index`` (stable, so diffs stay small)."""
+    return f"cell-{index:03d}"
+
+
+def widget_model_id(name: str, index: int, number: int) -> str:
+    """A widget view's stored model id: derived from its position, not random."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{name}/{index}/{number}").hex
 
 
 def execute(source: Path) -> float:
     """Rebuild ``source``'s notebook from the .py, execute it, store it; returns seconds."""
+    import jupytext
+    from nbclient import NotebookClient
+
     target = source.with_suffix(".ipynb")
     nb = jupytext.read(source, fmt="py:percent")
     nb.metadata.pop("jupytext", None)
