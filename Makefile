@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	@if [ -n "$(TORCH_INDEX)" ]; then \
 		$(BIN)/python -m pip install --quiet "torch==$$(sed -n 's/^torch==//p' requirements/lock.txt)" --index-url "$(TORCH_INDEX)"; fi
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements/lock.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	@touch $(STAMP)
 	@echo "environment ready in $(VENV)"

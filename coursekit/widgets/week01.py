@@ -49,6 +49,7 @@ class ColorSpaceExplorer(ImageExplorer):
         import ipywidgets as widgets
 
         self.photos = _photo_set(images, size)
+        self._converted: dict[tuple[str, str], np.ndarray] = {}
         self.photo = widgets.Dropdown(options=list(self.photos), description="이미지")
         self.space = widgets.Dropdown(options=list(color.SPACES), value="HSV", description="색 공간")
         self.channel = widgets.ToggleButtons(options=color.SPACES["HSV"], description="채널")
@@ -66,7 +67,10 @@ class ColorSpaceExplorer(ImageExplorer):
 
     def render(self) -> np.ndarray:
         rgb = self.photos[self.photo.value]
-        self._values = color.channel(rgb, self.space.value, self.channel.value)
+        key = (self.photo.value, self.space.value)
+        if key not in self._converted:  # switching channels reuses the conversion
+            self._converted[key] = color.convert(rgb, self.space.value)
+        self._values = self._converted[key][..., color.SPACES[self.space.value].index(self.channel.value)]
         shown = stretch(self._values) if self.stretched.value else self._values
         return np.hstack([rgb, gray_to_rgb(shown)])
 
