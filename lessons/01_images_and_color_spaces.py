@@ -18,10 +18,10 @@
 #
 # - 이미지를 `(높이, 너비, 채널)` 모양의 `uint8` 배열로 다루고, 자르기와 채널 보기를 할 수 있다.
 # - OpenCV의 BGR 순서와 "파란 얼굴" 버그를 알아보고 피할 수 있다.
-# - 흑백(gray), HSV, YCrCb, Lab 변환을 공식에서 직접 구현하고 `cv2.cvtColor`와 비교할 수 있다.
+# - 흑백(gray), HSV, YCrCb, Lab 변환을 공식으로 설명하고, 공식을 그대로 옮긴 `coursekit.color`를 `cv2.cvtColor`와 비교할 수 있다 (흑백은 연습 문제에서 직접 구현).
 # - 히스토그램(histogram)을 읽고, HSV 색 범위로 물체를 골라내는 마스크(mask)를 만들 수 있다.
 #
-# **필요한 것**: Python과 NumPy 기초(배열 인덱싱, 브로드캐스팅). 이후 모든 주차가 이 주의 이미지 다루기를 사용합니다.
+# **필요한 것**: Python과 NumPy 기초(배열 인덱싱, 브로드캐스팅). 여기서 배운 이미지 다루기는 이후 모든 주차에서 계속 씁니다.
 
 # %%
 import coursekit
@@ -35,7 +35,7 @@ import numpy as np
 
 from coursekit import color
 from coursekit.datasets import photo, photo_path
-from coursekit.images import BGRImage, ImageError, read_bgr, show, to_rgb
+from coursekit.images import ImageError, read_bgr, show, to_rgb
 
 # %% [markdown] tags=["slide"]
 # ## 1. 이미지는 배열이다
@@ -61,11 +61,11 @@ red, green, blue = img[..., 0], img[..., 1], img[..., 2]
 only_red = np.zeros_like(img)
 only_red[..., 0] = red
 show([img, crop, red, green, blue, only_red],
-     ["원본 (400x600)", "자르기 img[60:260, 150:400]", "R 채널", "G 채널", "B 채널", "R만 남긴 컬러"],
+     ["원본 (H=400, W=600)", "자르기 img[60:260, 150:400]", "R 채널", "G 채널", "B 채널", "R만 남긴 컬러"],
      size=2.6)
 
 # %% [markdown]
-# *그림: 빨간 받침 접시는 R 채널에서 밝고 G, B 채널에서 어둡습니다. 흰 컵은 세 채널 모두에서 밝습니다.*
+# *그림: 빨간 컵과 받침 접시는 R 채널에서 밝고 G, B 채널에서 어둡습니다. 컵 안쪽의 흰 면은 세 채널 모두에서 밝습니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 2. OpenCV는 BGR 순서로 읽는다
@@ -80,10 +80,13 @@ print("cv2.imread의 (y=100, x=200) 픽셀:", bgr[100, 200], "← (B, G, R)")
 show([bgr, bgr[..., ::-1]], ["BGR을 RGB로 착각한 그림", "채널을 뒤집은 올바른 그림"], size=3.5)
 
 # %% [markdown]
-# *그림: 왼쪽은 빨간 받침 접시가 파랗게 보입니다. `bgr[..., ::-1]`로 채널 순서만 뒤집으면 바로잡힙니다.*
+# *그림: 왼쪽은 빨간 컵과 접시가 파랗게 보입니다. `bgr[..., ::-1]`로 채널 순서만 뒤집으면 바로잡힙니다.*
 #
 # `coursekit`은 이 실수를 미리 막습니다. `read_bgr`로 읽은 배열에는 "BGR"이라는 표시가 붙어 있어서
-# `show`가 그리기를 거절하고 무엇을 해야 하는지 알려 줍니다.
+# `show`가 그리기를 거절하고 무엇을 해야 하는지 (영어 오류 메시지로) 알려 줍니다.
+#
+# 이 강의의 배열은 모두 RGB이므로 OpenCV 변환 코드도 `cv2.COLOR_RGB2GRAY`처럼 `RGB2...`를 씁니다.
+# 인터넷의 OpenCV 예제는 `cv2.imread`로 읽은 BGR 배열을 다루므로 대개 `BGR2...`를 씁니다. 배열의 순서와 코드의 순서를 항상 맞추세요.
 
 # %%
 tagged = read_bgr(path)
@@ -92,13 +95,15 @@ try:
     show(tagged)
 except ImageError as err:
     print("ImageError:", err)
-print("to_rgb 후 (y=100, x=200):", to_rgb(tagged)[100, 200], "= photo('coffee')와 같음:", np.array_equal(to_rgb(tagged), img))
+print("to_rgb 후 (y=100, x=200):", to_rgb(tagged)[100, 200])
+print("photo('coffee')와 완전히 같은가?", np.array_equal(to_rgb(tagged), img))
 
 # %% [markdown] tags=["slide"]
 # ## 3. 흑백(grayscale): 밝기 한 채널
 #
 # 사람의 눈은 초록에 가장 민감하고 파랑에 가장 둔감합니다. 그래서 흑백 변환은 세 채널의 단순 평균이 아니라
-# ITU-R BT.601 표준의 가중합, 즉 **휘도(luma)** 를 씁니다.
+# ITU-R BT.601 표준의 가중합을 씁니다. 감마 보정된 R, G, B 값의 가중합이라 **루마(luma)** 라고 부릅니다
+# (빛의 물리적 세기인 휘도(luminance)와 구별하는 이름입니다).
 #
 # $$Y = 0.299\,R + 0.587\,G + 0.114\,B$$
 #
@@ -108,17 +113,23 @@ print("to_rgb 후 (y=100, x=200):", to_rgb(tagged)[100, 200], "= photo('coffee')
 gray = color.rgb_to_gray(img)
 gray_cv = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
 print("모양:", gray.shape, "| OpenCV와의 최대 차이:", np.abs(gray.astype(int) - gray_cv.astype(int)).max())
-average = img.mean(axis=2).round().astype(np.uint8)
-show([gray, average], ["가중합 Y (BT.601)", "단순 평균 (R+G+B)/3"], size=3.5)
+
+# 순수한 색 여섯 칸: 빨강, 초록, 파랑, 노랑, 청록, 자홍
+patches = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255]]], np.uint8)
+patches = np.repeat(np.repeat(patches, 60, axis=0), 60, axis=1)
+average = patches.mean(axis=2).round().astype(np.uint8)
+show([patches, average, color.rgb_to_gray(patches)], ["순수한 색", "단순 평균 (R+G+B)/3", "가중합 Y (BT.601)"], size=3.5)
+print("단순 평균:", average[0, ::60], "| 가중합:", color.rgb_to_gray(patches)[0, ::60])
 
 # %% [markdown]
-# *그림: 단순 평균은 빨간 접시를 실제보다 밝게 만듭니다. 가중합은 빨강(0.299)보다 초록(0.587)을 더 무겁게 보기 때문입니다.*
+# *그림: 단순 평균에서는 빨강·초록·파랑이 모두 같은 회색(85)이 되지만, 사람 눈에는 초록이 훨씬 밝고 파랑이 어둡게 보입니다.
+# 가중합은 그 차이를 반영해 초록 150, 빨강 76, 파랑 29가 됩니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 4. HSV: 색상·채도·명도
 #
-# RGB는 "빨강이 얼마나"를 묻지만 사람은 "무슨 색이고, 얼마나 선명하고, 얼마나 밝은가"로 색을 말합니다.
-# HSV는 그 세 가지를 축으로 씁니다. $M = \max(R,G,B)$, $m = \min(R,G,B)$, $C = M - m$ 이라 하면
+# RGB는 빨강·초록·파랑이 각각 얼마나 섞였는지로 색을 나타내지만, 사람은 "무슨 색이고, 얼마나 선명하고, 얼마나 밝은가"로 색을 말합니다.
+# HSV는 그 세 가지, 색상(hue)·채도(saturation)·명도(value)를 축으로 씁니다. $M = \max(R,G,B)$, $m = \min(R,G,B)$, $C = M - m$ 이라 하면
 #
 # $$V = M, \qquad S = \begin{cases} C / M & M > 0 \\ 0 & M = 0 \end{cases}$$
 #
@@ -128,7 +139,9 @@ show([gray, average], ["가중합 Y (BT.601)", "단순 평균 (R+G+B)/3"], size=
 # 240° + 60° \cdot (R - G)/C & M = B
 # \end{cases} \quad (\text{음수면 } +360°)$$
 #
-# 색상(hue) $H$는 색상환 위의 각도입니다. OpenCV는 0~359°를 한 바이트에 넣으려고 **2로 나눠 0~179** 로 저장합니다.
+# 무채색($C = 0$: 흰색, 회색, 검은색)은 색상이 정의되지 않으므로 $H = 0$ 으로 둡니다.
+# 색상 $H$ 는 색상환 위의 각도이고, OpenCV는 0~359°를 한 바이트에 넣으려고 **2로 나눠 0~179** 로 저장합니다.
+# $S$ 는 0~1 사이의 비율이지만 OpenCV는 $S \cdot 255$ 로, $V$ 는 0~255 그대로 저장합니다.
 
 # %%
 hsv = color.rgb_to_hsv(img)
@@ -147,7 +160,8 @@ show([flower, flower_hsv[..., 0], flower_hsv[..., 1], flower_hsv[..., 2]],
      cmap=[None, "hsv", "gray", "gray"], vrange=[None, (0, 180), None, None], size=3)
 
 # %% [markdown]
-# *그림: 꽃잎은 주황(H≈10), 배경 잎은 청록(H≈90)으로 나뉩니다. 채도(S)는 꽃잎과 잎 모두 높고, 명도(V)는 어두운 배경에서 낮습니다.*
+# *그림: 꽃잎은 주황(H≈15), 배경 잎은 청록(H≈90)으로 나뉩니다. 채도(S)는 오히려 어두운 배경 잎에서 가장 높고(≈250) 연한 꽃잎은 중간(≈150)입니다.
+# 명도(V)는 밝은 꽃잎에서 높고 어두운 배경에서 낮습니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 5. YCrCb: 밝기와 색 차이를 나눈다
@@ -156,7 +170,7 @@ show([flower, flower_hsv[..., 0], flower_hsv[..., 1], flower_hsv[..., 2]],
 #
 # $$Y = 0.299R + 0.587G + 0.114B, \quad C_r = 0.713\,(R - Y) + 128, \quad C_b = 0.564\,(B - Y) + 128$$
 #
-# 역변환은 이 식을 $R$, $B$, 그리고 $Y$ 의 정의에서 $G$ 에 대해 푼 것입니다.
+# 역변환은 $C_r$, $C_b$ 식을 $R$, $B$ 에 대해 풀고, $Y$ 의 정의식을 $G$ 에 대해 풀어 얻습니다.
 # JPEG 같은 압축이 이 공간을 쓰는 이유를 바로 확인해 봅시다: 사람 눈은 밝기의 디테일에는 민감하지만 색의 디테일에는 둔감합니다.
 
 # %% tags=["slide"]
@@ -170,31 +184,31 @@ def blur_channels(ycc, channels, factor=8):
     h, w = ycc.shape[:2]
     for c in channels:
         small = cv2.resize(ycc[..., c], (w // factor, h // factor), interpolation=cv2.INTER_AREA)
-        out[..., c] = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+        out[..., c] = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)  # cv2.resize는 (너비, 높이) 순서
     return out
 
 
 color_only = color.ycrcb_to_rgb(blur_channels(ycrcb, [1, 2]))
 luma_only = color.ycrcb_to_rgb(blur_channels(ycrcb, [0]))
 show([img, color_only, luma_only],
-     ["원본", "색(Cr, Cb)만 1/8 해상도", "밝기(Y)만 1/8 해상도"], size=3.3)
+     ["원본", "색(Cr, Cb)만 가로·세로 1/8", "밝기(Y)만 가로·세로 1/8"], size=3.3)
 print(f"색만 줄였을 때 평균 오차: {np.abs(color_only.astype(int) - img).mean():.1f}, "
       f"밝기만 줄였을 때: {np.abs(luma_only.astype(int) - img).mean():.1f} (0~255 기준)")
 
 # %% [markdown]
-# *그림: 색 정보를 64분의 1로 줄여도(가운데) 거의 차이가 보이지 않지만, 밝기를 줄이면(오른쪽) 바로 흐려집니다.
-# 그래서 JPEG는 Cr, Cb를 작게 저장합니다(크로마 서브샘플링, chroma subsampling).*
+# *그림: 색 정보를 가로·세로 1/8(픽셀 수 1/64)로 줄여도(가운데) 거의 차이가 보이지 않지만, 밝기를 줄이면(오른쪽) 바로 흐려집니다.
+# 그래서 JPEG는 Cr, Cb를 작게 저장합니다(크로마 서브샘플링, chroma subsampling; 보통은 가로·세로를 절반으로 줄이는 4:2:0).*
 
 # %% [markdown] tags=["slide"]
 # ## 6. Lab: 사람이 느끼는 색 차이에 가깝게
 #
 # CIE L\*a\*b\*는 **밝기 L**, **초록↔빨강 a**, **파랑↔노랑 b** 의 세 축으로, 거리가 사람이 느끼는 색 차이에 가깝도록 만든 공간입니다.
 #
-# 1. sRGB 값을 감마(gamma) 곡선을 풀어 빛의 세기에 비례하는 선형 값으로: $c_{lin} = \left(\frac{c + 0.055}{1.055}\right)^{2.4}$ (어두운 쪽은 $c/12.92$)
-# 2. 선형 RGB를 3x3 행렬로 XYZ로 바꾸고 흰색 기준점 D65로 나눔: $X/X_n$, $Y/Y_n$, $Z/Z_n$
-# 3. $f(t) = t^{1/3}$ (아주 작은 $t$ 에서는 직선)으로
+# 1. 0~255 값을 0~1로 나눈 $c$ 의 감마(gamma) 보정을 풀어, 빛의 세기에 비례하는 선형 값으로 바꿉니다: $c_{lin} = \left(\frac{c + 0.055}{1.055}\right)^{2.4}$ (어두운 쪽, $c \le 0.04045$ 에서는 $c/12.92$)
+# 2. 선형 RGB에 3x3 행렬을 곱해 XYZ로 바꾸고, 흰색 기준점 D65의 값 $X_n, Y_n, Z_n$ 으로 나눕니다.
+# 3. $f(t) = t^{1/3}$ (아주 작은 $t$ 에서는 직선)을 써서 다음과 같이 계산합니다.
 #
-# $$L = 116 f(Y) - 16, \qquad a = 500\,(f(X) - f(Y)), \qquad b = 200\,(f(Y) - f(Z))$$
+# $$L = 116 f(Y/Y_n) - 16, \qquad a = 500\,\big(f(X/X_n) - f(Y/Y_n)\big), \qquad b = 200\,\big(f(Y/Y_n) - f(Z/Z_n)\big)$$
 #
 # OpenCV는 8비트에 넣기 위해 $L \cdot 255/100$, $a + 128$, $b + 128$ 로 저장합니다.
 
@@ -217,16 +231,17 @@ show([img, lab[..., 0], lab[..., 1], lab[..., 2]], ["원본", "L (밝기)", "a (
      cmap=[None, "gray", "RdYlGn_r", "cividis"], vrange=[None, None, (68, 188), (68, 188)], size=3)
 
 # %% [markdown]
-# *그림: a와 b는 128(무채색) 주위로 조금씩만 움직이므로 128±60을 색 지도로 칠했습니다. a에서 빨간 접시가 가장 빨갛고,
-# b에서는 노란 기운의 크레마와 탁자가 노랗게, 흰 컵은 가운데(무채색)로 보입니다.*
+# *그림: a와 b는 128(무채색) 주위로 조금씩만 움직이므로 128±60을 색 지도로 칠했습니다. a에서 빨간 컵과 접시가 가장 빨갛고,
+# b에서는 노란 기운의 크레마와 탁자가 노랗게, 컵 안쪽의 흰 면은 가운데(무채색)로 보입니다.*
 #
 # **왜 나중에 중요할까?** 4주차 딥페이크에서는 붙여 넣은 얼굴의 피부색을 주변에 맞춰야 합니다.
-# Lab에서는 밝기와 색이 분리되어 있어서, 각 채널의 평균과 표준편차만 맞춰도 자연스럽게 색감이 옮겨집니다 (Reinhard 색 전송, color transfer).
+# Lab에서는 밝기와 색이 분리되어 있어서, 각 채널의 평균과 표준편차만 맞춰도 자연스럽게 색감이 옮겨집니다
+# (Reinhard 등(2001)의 색 전송(color transfer); 원 논문은 Lab과 비슷한 lαβ 공간을 썼고, DeepFaceLab은 Lab에서 합니다).
 # 미리 맛보기로 커피 사진에 밤하늘 로켓 사진의 색감을 입혀 봅시다.
 
 # %%
 def match_lab_statistics(source_rgb, target_rgb):
-    """Give source the per-channel Lab mean and std of target (Reinhard et al., 2001)."""
+    """Give source the per-channel Lab mean and std of target (Reinhard-style color transfer)."""
     src = color.rgb_to_lab(source_rgb).astype(np.float64)
     tgt = color.rgb_to_lab(target_rgb).astype(np.float64)
     moved = (src - src.mean((0, 1))) / src.std((0, 1)) * tgt.std((0, 1)) + tgt.mean((0, 1))
@@ -272,17 +287,18 @@ for name, ours, source, code in checks:
 
 # %% tags=["slide"]
 fig, axes = plt.subplots(1, 3, figsize=(12, 3))
+# cv2.calcHist(이미지 목록, 채널, 마스크, 칸 수, 값 범위) → (256, 1) 모양의 개수
 axes[0].imshow(img)
 axes[0].set_title("원본")
 axes[0].axis("off")
 for c, name in enumerate("RGB"):
-    counts = np.bincount(img[..., c].ravel(), minlength=256)
+    counts = cv2.calcHist([img], [c], None, [256], [0, 256]).ravel()
     axes[1].plot(counts, color=name.lower(), label=name)
 axes[1].set_title("RGB 채널별 히스토그램")
 axes[1].set_xlabel("값")
 axes[1].set_ylabel("픽셀 수")
 axes[1].legend()
-hue_counts = np.bincount(hsv[..., 0].ravel(), minlength=180)
+hue_counts = cv2.calcHist([hsv], [0], None, [180], [0, 180]).ravel()
 axes[2].bar(np.arange(180), hue_counts, color=plt.cm.hsv(np.arange(180) / 180), width=1.0)
 axes[2].set_title("색상(H) 히스토그램")
 axes[2].set_xlabel("H (0~179)")
@@ -307,13 +323,14 @@ print("cv2.inRange와 같은 마스크:", np.array_equal(mask, mask_cv), f"| 선
 show([flower, mask, color.apply_mask(flower, mask)], ["원본", "마스크 (H 5~25, S≥80, V≥60)", "마스크를 씌운 이미지"], size=3.3)
 
 # %% [markdown]
-# *그림: 주황색 꽃잎만 흰색(255)으로 골라졌고, 초록 배경은 0입니다.*
+# *그림: 주황색 꽃잎이 흰색(255)으로 골라졌고, 청록 배경은 0입니다. 꽃 가운데의 붉은 부분(H≈2~4)은 범위 5~25 밖이라 빠졌습니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 9. 직접 돌려 보기: 위젯
 #
 # **(a) 색 공간 탐색기**: 사진, 색 공간, 채널을 고르면 그 채널이 흑백으로 그려집니다. 
 # 같은 사진이 공간마다 얼마나 다르게 나뉘는지 보세요. (JupyterLab에서 셀을 실행해야 움직입니다.)
+# "대비 늘리기"는 채널의 최솟값~최댓값을 0~255로 펼쳐서, 128 근처에서만 조금씩 움직이는 a, b, Cr, Cb를 잘 보이게 합니다.
 
 # %%
 from coursekit.widgets.week01 import ColorSpaceExplorer, HsvThreshold
@@ -322,16 +339,17 @@ explorer = ColorSpaceExplorer()
 explorer
 
 # %% [markdown]
-# 위젯이 그리는 그림은 `render()`가 돌려주는 배열입니다. 예를 들어 Lab의 a 채널:
+# 위젯이 그리는 그림은 `render()`가 돌려주는 배열입니다. 아래 코드는 위 위젯의 손잡이를 코드로 옮깁니다 (위젯도 함께 바뀝니다). Lab의 a 채널:
 
 # %%
 explorer.space.value = "Lab"
 explorer.channel.value = "a"
-show(explorer.render(), "색 공간 탐색기: Lab의 a 채널 (대비 늘림)", size=6)
+show(explorer.render(), "색 공간 탐색기: Lab의 a 채널 (대비 늘림)", size=9)
 
 # %% [markdown]
 # **(b) HSV 범위 슬라이더**: H, S, V 범위를 움직이면 마스크와 결과가 바로 다시 그려집니다.
 # 빨강처럼 색상환의 179→0 경계에 걸친 색은 "H 범위 밖을 선택"을 켜고 범위 바깥을 고르세요.
+# 예를 들어 H를 (6, 169)로 두고 켜면 170~179와 0~5가 선택됩니다.
 
 # %%
 threshold = HsvThreshold()
@@ -341,11 +359,11 @@ threshold
 threshold.photo.value = "astronaut"
 threshold.hue.value = (4, 20)
 threshold.saturation.value = (150, 255)
-show(threshold.render(), threshold.status.value, size=6)
+show(threshold.render(), threshold.status.value, size=9)
 
 # %% [markdown]
-# *그림: 우주복의 주황색 부분이 골라졌습니다. 채도 하한을 80으로 낮추면 색상이 비슷한 얼굴 피부까지 섞여 들어옵니다:
-# 색만으로 물체를 고르는 방법의 한계입니다.*
+# *그림: 우주복의 주황색 부분이 골라졌고, 색이 비슷한 머리카락과 뒤쪽 로켓의 주황색 연료 탱크도 함께 골라졌습니다.
+# 채도 하한을 80으로 낮추면 얼굴 피부까지 섞여 들어옵니다: 색만으로 물체를 고르는 방법의 한계입니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 10. 연습 문제
@@ -354,6 +372,7 @@ show(threshold.render(), threshold.status.value, size=6)
 #
 # **연습 1.** `my_gray(rgb)` 를 완성하세요. RGB `uint8` 이미지를 받아 BT.601 가중합 $Y$ 를 반올림한 `(H, W)` `uint8` 이미지를 돌려줍니다.
 # `cv2` 나 `coursekit.color` 를 쓰지 말고 NumPy로만 계산하세요.
+# 힌트: 먼저 `rgb.astype(np.float64)` 로 바꾸세요 (`uint8` 끼리 곱하고 더하면 255를 넘어 넘칩니다). 반올림은 `np.rint`.
 
 # %%
 def my_gray(rgb):
@@ -371,6 +390,7 @@ check_gray(my_gray)
 # %% [markdown]
 # **연습 2.** `red_mask(hsv)` 를 완성하세요. OpenCV 8비트 HSV 이미지에서 **빨간색** 픽셀(색상 $H \ge 170$ 또는 $H \le 5$, $S \ge 120$, $V \ge 60$)은 255,
 # 나머지는 0인 `(H, W)` 마스크를 돌려줍니다. 힌트: 색상은 원형이라 한 범위로는 표현할 수 없습니다.
+# NumPy 배열의 조건은 `and`/`or` 대신 `&`/`|` 로 잇고, 비교마다 괄호를 치세요: `(h >= 170) | (h <= 5)`.
 
 # %%
 def red_mask(hsv):
@@ -389,11 +409,12 @@ motorcycle = photo("motorcycle")
 show([motorcycle, red_mask(color.rgb_to_hsv(motorcycle))], ["오토바이", "내 빨간색 마스크"], size=3.5)
 
 # %% [markdown]
-# *그림: 빨간 연료 탱크와 흙받이가 골라지고, 주황빛 나무 배경은 빠집니다 (색상 5 초과).*
+# *그림: 빨간 연료 탱크와 흙받이, 그리고 선반 위의 빨간 상자가 골라지고, 주황빛 나무 배경은 빠집니다 (색상이 5보다 큼).*
 
 # %% [markdown]
 # **연습 3.** `histogram(channel)` 을 완성하세요. `uint8` 채널 하나를 받아 값 0, 1, ..., 255 각각의 픽셀 수를 담은 길이 256의 배열을 돌려줍니다.
-# `np.histogram` 이나 `cv2.calcHist` 는 쓰지 마세요. (힌트: `np.bincount` 또는 비교와 합.)
+# `np.histogram` 이나 `cv2.calcHist` 는 쓰지 마세요. 어두운 사진처럼 255가 한 번도 나오지 않아도 길이는 256이어야 합니다.
+# (힌트: `np.bincount` 의 `minlength`, 또는 값마다 `(channel == v).sum()`.)
 
 # %%
 def histogram(channel):
@@ -410,7 +431,8 @@ check_histogram(histogram)
 #
 # - 이미지는 `(H, W, 3)` `uint8` 배열이고, 자르기와 채널 보기는 인덱싱입니다.
 # - OpenCV는 BGR 순서입니다: 화면에 그리기 전에 `to_rgb`로 뒤집으세요.
-# - 흑백은 가중합, HSV는 "무슨 색·얼마나 선명·얼마나 밝은", YCrCb는 밝기와 색차, Lab은 사람이 느끼는 색 차이에 가까운 공간입니다.
+# - 흑백은 가중합(루마)입니다. HSV는 색을 무슨 색인지·얼마나 선명한지·얼마나 밝은지로 나눈 공간, YCrCb는 밝기와 색차로 나눈 공간,
+#   Lab은 거리가 사람이 느끼는 색 차이에 가까운 공간입니다.
 # - 색으로 물체를 고를 때는 HSV 범위가 편하고, 빨강은 179→0 경계를 넘는다는 점을 기억하세요.
 #
 # **다음 주(2주차)**: 이 배열 위에서 작은 창(kernel)을 미끄러뜨리는 **합성곱(convolution)** 으로 흐림, 윤곽선, 그리고 숫자를 알아보는 CNN까지 만들어 봅니다.

@@ -52,7 +52,44 @@ def test_red_mask_without_wrap_gets_a_hint(capsys):
 
 def test_histogram_off_by_one(capsys):
     assert not check_histogram(lambda c: np.bincount(c.ravel(), minlength=257)[1:])
-    assert "정답" in capsys.readouterr().out or "모양" in capsys.readouterr().out
+    assert "정답" in capsys.readouterr().out
+
+
+def test_histogram_without_minlength_or_with_byte_counts_fails(capsys):
+    assert not check_histogram(lambda c: np.bincount(c.ravel()))
+    assert "(256,)" in capsys.readouterr().out
+    assert not check_histogram(lambda c: np.bincount(c.ravel(), minlength=256).astype(np.uint8))
+    assert "정답" in capsys.readouterr().out
+
+
+def test_gray_truncation_fails(capsys):
+    weights = np.array([0.299, 0.587, 0.114])
+    assert not check_gray(lambda rgb: (rgb.astype(np.float64) @ weights).astype(np.uint8))
+    assert "np.rint" in capsys.readouterr().out
+    assert check_gray(lambda rgb: np.rint(rgb.astype(np.float64) @ weights).astype(np.uint8))
+
+
+def test_gray_integer_overflow_gets_a_hint(capsys):
+    def integer_weights(rgb):
+        return (299 * rgb[..., 0] + 587 * rgb[..., 1] + 114 * rgb[..., 2]) // 1000
+
+    assert not check_gray(integer_weights)
+    assert "astype(np.float64)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (lambda hsv: (((hsv[..., 0] <= 5)) & (hsv[..., 1] >= 120) & (hsv[..., 2] >= 60)).astype(np.uint8) * 255, "170~179"),
+        (lambda hsv: ((hsv[..., 0] > 170) | (hsv[..., 0] < 5)) & (hsv[..., 1] > 120) & (hsv[..., 2] > 60), "경계값"),
+        (lambda hsv: ((hsv[..., 0] >= 170) | (hsv[..., 0] <= 5)).astype(np.uint8) * 255, "조건 밖"),
+        (lambda hsv: hsv[..., 0] >= 170 | hsv[..., 0] <= 5, "& |"),
+    ],
+    ids=["no-high-range", "strict-bounds", "no-s-v", "precedence"],
+)
+def test_red_mask_hints(answer, hint, capsys):
+    assert not check_red_mask(answer)
+    assert hint in capsys.readouterr().out
 
 
 def test_crashing_answer_is_reported_not_raised(capsys):

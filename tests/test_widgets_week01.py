@@ -50,10 +50,18 @@ def test_threshold_mask_and_wrap():
     np.testing.assert_array_equal(widget.mask(), color.hsv_mask(hsv, (20, 60)))
     before = widget.image.value
     widget.wrap.value = True
-    assert widget.hue_range() == (61, 19)
     assert widget.image.value != before
     np.testing.assert_array_equal(widget.mask(), 255 - color.hsv_mask(hsv, (20, 60)))
+    np.testing.assert_array_equal(widget.mask(), color.hsv_mask(hsv, (61, 19)))
     assert "선택된 픽셀" in widget.status.value
+
+
+def test_threshold_wrap_of_the_full_circle_selects_nothing():
+    widget = HsvThreshold(SMALL, size=60, hue=(0, 179), saturation=(0, 255), value=(0, 255))
+    assert widget.mask().all()
+    widget.wrap.value = True
+    assert not widget.mask().any()
+    assert "0.0%" in widget.status.value
 
 
 def test_threshold_frame_has_three_panels():

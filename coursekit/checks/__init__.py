@@ -69,4 +69,9 @@ def call(answer: Callable, *args):
     except NotImplementedError:
         raise Failed("아직 답을 작성하지 않았습니다 (NotImplementedError)") from None
     except Exception as err:  # the student's code failed: say how, do not crash the checker
-        raise Failed(f"함수 실행 중 오류 — {type(err).__name__}: {err}") from None
+        hint = ""
+        if "truth value of an array" in str(err):
+            hint = " (배열 조건은 and/or 대신 & | 로 잇고, 비교마다 괄호를 치세요)"
+        elif isinstance(err, OverflowError):
+            hint = " (uint8 값은 255를 넘으면 넘칩니다: 먼저 astype(np.float64)로 바꾸세요)"
+        raise Failed(f"함수 실행 중 오류 — {type(err).__name__}: {err}{hint}") from None

@@ -38,13 +38,16 @@ def check_gray(answer) -> str:
         out = _as_array(call(answer, image.copy()), image.shape[:2], "결과")
         if out.dtype != np.uint8:
             raise Failed(f"결과의 dtype이 {out.dtype}입니다. 반올림해서 uint8로 바꿔 주세요")
-        diff = int(np.abs(out.astype(int) - cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(int)).max())
-        if diff > 1:
+        exact = np.rint(image.astype(np.float64) @ np.array([0.299, 0.587, 0.114]))
+        error = out.astype(int) - exact.astype(int)
+        if np.abs(error).max() > 1:
             raise Failed(
-                f"cv2.cvtColor와 최대 {diff}만큼 다릅니다. "
+                f"정답과 최대 {int(np.abs(error).max())}만큼 다릅니다. "
                 "가중치 0.299, 0.587, 0.114와 채널 순서(R, G, B)를 확인하세요"
             )
-    return "cv2.cvtColor(RGB2GRAY)와 1 이내로 일치합니다"
+        if (error != 0).mean() > 0.01:  # exact ties aside, rounding gives the same bytes
+            raise Failed("값이 1씩 작은 픽셀이 많습니다: astype(np.uint8)은 버림입니다. np.rint로 반올림한 뒤 바꾸세요")
+    return "반올림까지 정확하고, cv2.cvtColor(RGB2GRAY)와 1 이내로 일치합니다"
 
 
 def reference_red_mask(hsv: np.ndarray) -> np.ndarray:
@@ -62,19 +65,37 @@ def check_red_mask(answer) -> str:
     hsv[..., 0] %= 180
     got = _as_array(call(answer, hsv.copy()), hsv.shape[:2], "마스크") > 0
     expected = reference_red_mask(hsv) > 0
-    wrong = int((got != expected).sum())
-    if wrong:
-        missed_wrap = int((expected & ~got & (hsv[..., 0] <= RED_HUE[1])).sum())
-        hint = " 색상(H)은 원형이라 179 다음이 0입니다: 두 범위를 | 로 합치세요" if missed_wrap else ""
-        raise Failed(f"{hsv.shape[0] * hsv.shape[1]}개 중 {wrong}개 픽셀이 틀렸습니다.{hint}")
+    wrong = got != expected
+    if wrong.any():
+        raise Failed(f"{wrong.size}개 중 {int(wrong.sum())}개 픽셀이 틀렸습니다. {_red_mask_hint(hsv, got, expected)}")
     return "179→0을 넘어가는 빨간색 범위를 정확히 골랐습니다"
+
+
+def _red_mask_hint(hsv: np.ndarray, got: np.ndarray, expected: np.ndarray) -> str:
+    h, s, v = (hsv[..., i].astype(int) for i in range(3))
+    missed, extra = expected & ~got, got & ~expected
+    on_edge = (h == RED_HUE[0]) | (h == RED_HUE[1]) | (s == RED_MIN_SATURATION) | (v == RED_MIN_VALUE)
+    if (missed & ~on_edge).any() and not (missed & ~on_edge & (h <= RED_HUE[1])).any():
+        return "170~179 쪽이 빠졌습니다"
+    if (missed & ~on_edge & (h <= RED_HUE[1])).any() and not (missed & ~on_edge & (h >= RED_HUE[0])).any():
+        return "0~5 쪽이 빠졌습니다: 색상(H)은 원형이라 179 다음이 0입니다. 두 범위를 | 로 합치세요"
+    if ((missed | extra) & on_edge).any() and not ((missed | extra) & ~on_edge).any():
+        return "경계값(H=170, H=5, S=120, V=60)도 포함되도록 >=, <= 를 쓰세요"
+    if extra.any():
+        return "조건 밖의 픽셀이 선택되었습니다: 색상 범위와 S, V의 하한을 확인하세요"
+    return "색상 범위와 S >= 120, V >= 60 조건을 모두 &로 이었는지 확인하세요"
 
 
 @checker("연습 3 · 히스토그램")
 def check_histogram(answer) -> str:
     """Exercise 3: ``answer(channel)`` returns the 256 counts of a uint8 channel."""
     rng = np.random.default_rng(3)
-    for channel in (rng.integers(0, 256, (50, 70), dtype=np.uint8), np.full((5, 5), 255, np.uint8)):
+    channels = (
+        rng.integers(0, 256, (50, 70), dtype=np.uint8),  # every value
+        rng.integers(0, 100, (40, 40), dtype=np.uint8),  # a dark image: no 255 at all
+        np.full((30, 30), 7, np.uint8),  # 900 pixels of one value: counts do not fit in a byte
+    )
+    for channel in channels:
         out = _as_array(call(answer, channel.copy()), (256,), "결과").astype(np.int64)
         expected = cv2.calcHist([channel], [0], None, [256], [0, 256]).ravel().astype(np.int64)
         if not np.array_equal(out, expected):

@@ -35,6 +35,8 @@ class ImageExplorer:
         import ipywidgets as widgets
 
         self.controls = list(controls)
+        for control in self.controls:  # show long Korean labels whole, beside their control
+            control.style.description_width = "initial"
         self.image = widgets.Image(format="png")
         self.status = widgets.HTML()
         box = widgets.VBox if columns == 1 else widgets.HBox

@@ -97,15 +97,14 @@ class HsvThreshold(ImageExplorer):
         self.value = widgets.IntRangeSlider(value=value, min=0, max=255, description="V (명도)")
         super().__init__([self.photo, self.hue, self.wrap, self.saturation, self.value])
 
-    def hue_range(self) -> tuple[int, int]:
-        low, high = self.hue.value
-        if not self.wrap.value:
-            return low, high
-        # outside [low, high] on the hue circle, i.e. the wrapped range (high+1 .. low-1)
-        return (high + 1) % 180, (low - 1) % 180
-
     def mask(self) -> np.ndarray:
-        return color.hsv_mask(self._hsv[self.photo.value], self.hue_range(), self.saturation.value, self.value.value)
+        """The current mask; with ``wrap`` on, hues *outside* the slider's range are selected."""
+        hsv = self._hsv[self.photo.value]
+        inside = color.hsv_mask(hsv, self.hue.value, self.saturation.value, self.value.value)
+        if not self.wrap.value:
+            return inside
+        any_hue = color.hsv_mask(hsv, (0, 179), self.saturation.value, self.value.value)
+        return np.where(inside > 0, 0, any_hue).astype(np.uint8)
 
     def render(self) -> np.ndarray:
         mask = self.mask()
