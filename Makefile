@@ -12,7 +12,7 @@ TORCH_INDEX ?=
 PYTEST_WORKERS ?= 2
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: env lab test test-unit test-notebooks test-stability lessons bench clean-env
+.PHONY: env lab test test-unit test-notebooks test-stability lessons lessons-check bench clean-env
 
 env: $(STAMP)
 
@@ -50,6 +50,10 @@ test-stability: env
 # Execute every lesson top to bottom in a fresh kernel and store its outputs.
 lessons: env
 	$(BIN)/python -m coursekit.execution lessons
+
+# Execute every lesson again and fail unless the result equals the stored notebook byte for byte.
+lessons-check: env
+	$(BIN)/python -m coursekit.execution --check lessons
 
 bench: env
 	$(BIN)/python benchmarks/run_all.py

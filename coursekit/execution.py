@@ -1,6 +1,10 @@
 """Execute lesson notebooks top to bottom in a fresh kernel and store their outputs.
 
-Usage: python -m coursekit.execution [lessons/ | lessons/01_x.py ...]  (``make lessons``)
+Usage: python -m coursekit.execution [--check] [lessons/ | lessons/01_x.py ...]
+
+``make lessons`` executes and stores; ``make lessons-check`` (``--check``)
+executes again into a temporary file and fails unless the result is byte for
+byte the stored notebook.
 
 Each lesson's source of truth is its jupytext percent file (``NN_name.py``);
 the notebook is rebuilt from it, executed with nbclient, and normalized so
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -24,6 +29,7 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 
 def notebooks_from(args: list[str]) -> list[Path]:
+    """Lesson sources (``NN_name.py``) named by folders or files; raises if one is missing."""
     paths: list[Path] = []
     for arg in args or ["lessons"]:
         path = Path(arg)
@@ -32,10 +38,12 @@ def notebooks_from(args: list[str]) -> list[Path]:
         elif path.suffix in (".py", ".ipynb"):
             paths.append(path.with_suffix(".py"))
         else:
-            sys.exit(f"not a lesson folder or notebook: {arg}")
+            raise ValueError(f"not a lesson folder, .py or .ipynb file: {arg}")
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
-        sys.exit(f"lesson source missing: {', '.join(missing)}")
+        raise FileNotFoundError(f"lesson source (jupytext .py) missing: {', '.join(missing)}")
+    if not paths:
+        raise FileNotFoundError(f"no lessons (NN_name.py) found in {', '.join(args)}")
     return paths
 
 
@@ -64,16 +72,19 @@ def widget_model_id(name: str, index: int, number: int) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"{name}/{index}/{number}").hex
 
 
-def execute(source: Path) -> float:
-    """Rebuild ``source``'s notebook from the .py, execute it, store it; returns seconds."""
+def execute(source: Path, target: Path | None = None) -> float:
+    """Rebuild ``source``'s notebook from the .py, execute it and write it to ``target``
+    (default: the .ipynb beside it); returns the seconds the execution took.
+
+    Always runs in ``quick`` mode: the stored outputs are what nbval re-checks.
+    """
     import jupytext
     from nbclient import NotebookClient
 
-    target = source.with_suffix(".ipynb")
+    target = target or source.with_suffix(".ipynb")
     nb = jupytext.read(source, fmt="py:percent")
-    nb.metadata.pop("jupytext", None)
     env_before = dict(os.environ)
-    os.environ.setdefault("COURSEKIT_MODE", "quick")
+    os.environ["COURSEKIT_MODE"] = "quick"
     os.environ["PYTHONHASHSEED"] = "0"
     start = time.perf_counter()
     try:
@@ -96,11 +107,32 @@ def execute(source: Path) -> float:
     return seconds
 
 
+def check_reproducible(source: Path) -> bool:
+    """Execute a lesson again into a temporary file; ``True`` if it matches the stored one byte for byte."""
+    stored = source.with_suffix(".ipynb")
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder) / stored.name
+        execute(source, fresh)
+        return stored.is_file() and fresh.read_bytes() == stored.read_bytes()
+
+
 def main(argv: list[str]) -> int:
-    for source in notebooks_from(argv):
-        seconds = execute(source)
-        print(f"{source.with_suffix('.ipynb')}: executed in {seconds:.1f} s")
-    return 0
+    check = "--check" in argv
+    try:
+        sources = notebooks_from([a for a in argv if a != "--check"])
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    failed = []
+    for source in sources:
+        if check:
+            same = check_reproducible(source)
+            print(f"{source.with_suffix('.ipynb')}: {'identical' if same else 'DIFFERS from the stored notebook'}")
+            failed += [] if same else [source]
+        else:
+            seconds = execute(source)
+            print(f"{source.with_suffix('.ipynb')}: executed in {seconds:.1f} s")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
