@@ -29,8 +29,9 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	@touch $(STAMP)
 	@echo "environment ready in $(VENV)"
 
+# (root, e.g. in a container, needs --allow-root; everyone else does not)
 lab: env
-	$(BIN)/jupyter lab --notebook-dir=lessons $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=lessons $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 # Unit tests and nbval over every lesson, in one pytest run (figures compared too).
 test: env
