@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     info = commands.add_parser("info", help="print versions, device, mode and optional components")
     info.set_defaults(run=_info)
+    from .faces.command import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -89,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2
+    if args.command in ("faceswap", "faceswap-video"):
+        from .faces.command import run
+
+        return run(args)
     return args.run(args)
 
 

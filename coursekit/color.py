@@ -141,8 +141,8 @@ def _lab_f_inverse(f: np.ndarray) -> np.ndarray:
     return np.where(f > 6.0 / 29.0, f**3, (f - 16.0 / 116.0) / 7.787)
 
 
-def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """CIE L*a*b* (D65) of an sRGB image, stored as ``L*255/100, a+128, b+128``.
+def rgb_to_lab_float(rgb: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of an sRGB uint8 image as floats: L in [0, 100], a and b around 0.
 
     sRGB is first linearized (the gamma curve), mixed into XYZ, divided by the
     white point, then ``L = 116 f(Y) - 16``, ``a = 500 (f(X) - f(Y))``,
@@ -153,16 +153,15 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     fx, fy, fz = (_lab_f(xyz[..., i]) for i in range(3))
     y = xyz[..., 1]
     lightness = np.where(y > LAB_EPSILON, 116.0 * fy - 16.0, LAB_KAPPA * y)
-    a = 500.0 * (fx - fy)
-    b = 200.0 * (fy - fz)
-    return _to_uint8(np.stack([lightness * 255.0 / 100.0, a + 128.0, b + 128.0], axis=-1))
+    return np.stack([lightness, 500.0 * (fx - fy), 200.0 * (fy - fz)], axis=-1)
 
 
-def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
-    """Invert :func:`rgb_to_lab` (colors outside sRGB are clamped to its gamut)."""
-    x = _rgb_uint8(lab, "lab")
-    lightness = x[..., 0] * 100.0 / 255.0
-    a, b = x[..., 1] - 128.0, x[..., 2] - 128.0
+def lab_float_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """Invert :func:`rgb_to_lab_float` to sRGB uint8 (colors outside sRGB are clamped to its gamut)."""
+    lab = np.asarray(lab, dtype=np.float64)
+    if lab.ndim != 3 or lab.shape[2] != 3 or not np.isfinite(lab).all():
+        raise ImageError(f"lab must be a finite float array of shape (H, W, 3), got {lab.shape}")
+    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     fy = (lightness + 16.0) / 116.0
     fx = fy + a / 500.0
     fz = fy - b / 200.0
@@ -170,6 +169,21 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     xyz = np.stack([_lab_f_inverse(fx), y, _lab_f_inverse(fz)], axis=-1) * D65_WHITE
     linear = xyz @ np.linalg.inv(RGB_TO_XYZ).T
     return _to_uint8(_linear_to_srgb(linear) * 255.0)
+
+
+def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of an sRGB image, stored as OpenCV's 8-bit Lab: ``L*255/100, a+128, b+128``.
+
+    See :func:`rgb_to_lab_float` for the formulas.
+    """
+    lab = rgb_to_lab_float(rgb)
+    return _to_uint8(np.stack([lab[..., 0] * 255.0 / 100.0, lab[..., 1] + 128.0, lab[..., 2] + 128.0], axis=-1))
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """Invert :func:`rgb_to_lab` (colors outside sRGB are clamped to its gamut)."""
+    x = _rgb_uint8(lab, "lab")
+    return lab_float_to_rgb(np.stack([x[..., 0] * 100.0 / 255.0, x[..., 1] - 128.0, x[..., 2] - 128.0], axis=-1))
 
 
 _FORWARD = {"HSV": rgb_to_hsv, "YCrCb": rgb_to_ycrcb, "Lab": rgb_to_lab}
