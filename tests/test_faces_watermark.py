@@ -293,15 +293,15 @@ def test_bad_payload_raises(payload, error, message):
 
 @pytest.mark.parametrize("gain, offset", [(1.0, 3.0), (1.0, -2.0), (0.97, 0.0), (1.03, 2.0)])
 def test_survives_brightness_and_contrast_shifts(gain, offset):
-    marked = embed_watermark(portrait("hopper"))
+    marked = wm.embed_watermark(portrait("hopper"))
     shifted = np.clip(marked.astype(np.float64) * gain + offset, 0, 255).astype(np.uint8)
-    assert detect_watermark(shifted).found
+    assert wm.detect_watermark(shifted).found
 
 
 def test_survives_an_mp4_round_trip(tmp_path):
     import cv2
 
-    frame = embed_watermark(cv2.resize(portrait("hopper"), (640, 480)))
+    frame = wm.embed_watermark(cv2.resize(portrait("hopper"), (640, 480)))
     path = tmp_path / "marked.mp4"
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (640, 480))
     for _ in range(3):
@@ -311,4 +311,4 @@ def test_survives_an_mp4_round_trip(tmp_path):
     ok, decoded = capture.read()
     capture.release()
     assert ok
-    assert detect_watermark(cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)).found
+    assert wm.detect_watermark(cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)).found
