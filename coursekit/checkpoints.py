@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import re
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
+from .files import atomic_write
 from .paths import checkpoint_dir
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -79,17 +78,6 @@ def _state_dict(weights) -> dict:
     return {k: v.detach().cpu().contiguous().clone() for k, v in state.items()}
 
 
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def save_checkpoint(
     weights,
     name: str,
@@ -120,7 +108,7 @@ def save_checkpoint(
         raise FileNotFoundError(f"checkpoint folder {folder} does not exist; create it first")
     state = _state_dict(weights)
     weights_path = folder / f"{name}.safetensors"
-    _atomic_write(weights_path, lambda tmp: save_file(state, tmp))
+    atomic_write(weights_path, lambda tmp: save_file(state, tmp))
     manifest = {
         "name": name,
         "file": weights_path.name,
@@ -133,7 +121,7 @@ def save_checkpoint(
     }
     manifest_path = folder / f"{name}.json"
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    _atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return manifest_path
 
 

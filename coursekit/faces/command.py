@@ -7,9 +7,7 @@ Errors are one clear line on stderr and exit status 1; nothing is half-written
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -51,19 +49,14 @@ def write_marked_image(path: Path, rgb) -> None:
     """Write an already marked RGB image atomically: PNG with AI-generated text chunks, or JPEG with a comment."""
     from PIL import Image
 
+    from ..files import atomic_write
     from .watermark import save_png_with_metadata
 
     if path.suffix.lower() == ".png":
         save_png_with_metadata(path, rgb)
         return
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=path.suffix)
-    os.close(fd)
-    try:
-        Image.fromarray(rgb).save(tmp, quality=95, comment=b"AI-generated image (coursekit face swap)")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    comment = b"AI-generated image (coursekit face swap)"
+    atomic_write(path, lambda tmp: Image.fromarray(rgb).save(tmp, format="JPEG", quality=95, comment=comment))
 
 
 def faceswap(args) -> int:

@@ -41,7 +41,8 @@ def piecewise_affine(source, source_points, target_points, target_shape) -> np.n
     h, w = target_shape[:2]
     out = np.zeros((h, w, 3), np.float32)
     for tri in triangles(target_points):
-        if abs(np.cross(*(source_points[tri[1:]] - source_points[tri[0]]))) < 1e-3:
+        (ax, ay), (bx, by) = source_points[tri[1:]] - source_points[tri[0]]
+        if abs(ax * by - ay * bx) < 1e-3:
             continue  # a flat source triangle: no affine map exists
         dst_tri = target_points[tri].astype(np.float32)
         x, y, bw, bh = cv2.boundingRect(np.rint(dst_tri).astype(np.int32))

@@ -24,8 +24,6 @@ soft majority vote per bit.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +33,7 @@ import pywt
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from coursekit.files import atomic_write
 from coursekit.images import ImageError, check_image
 
 PAYLOAD: bytes = b"CKAI"  # "coursekit AI-generated", 32 bits
@@ -261,14 +260,7 @@ def save_png_with_metadata(path, rgb: np.ndarray) -> Path:
     info = PngInfo()
     for key, value in PNG_TEXT.items():
         info.add_text(key, value)
-    fd, tmp = tempfile.mkstemp(suffix=".png.tmp", prefix=f".{path.stem}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            Image.fromarray(rgb).save(handle, format="PNG", pnginfo=info)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda tmp: Image.fromarray(rgb).save(tmp, format="PNG", pnginfo=info))
     return path
 
 
