@@ -363,3 +363,22 @@ def test_swap_bad_input(collins, hopper):
         swap.swap_faces(collins, hopper, color_method="magic")
     with pytest.raises(ValueError, match="bottom-right"):
         swap.swap_faces(collins, hopper, label_corner="middle")
+
+
+@pytest.mark.parametrize("method", ["blur_ratio", "hist", "rct"])
+def test_swap_color_methods_and_no_correction(collins, hopper, fits, method):
+    kwargs = dict(source_fit=fits["collins"], target_fit=fits["hopper"])
+    corrected = swap.swap_faces(collins, hopper, color_method=method, **kwargs)
+    plain = swap.swap_faces(collins, hopper, correct=False, **kwargs)
+    inside = corrected.mask > 0.5
+    assert np.abs(corrected.warped[inside].astype(int) - plain.warped[inside]).mean() > 1
+    # corrected toward the destination's skin: closer mean color than the uncorrected face
+    target_mean = hopper[inside].mean(axis=0)
+    assert np.abs(corrected.warped[inside].mean(axis=0) - target_mean).sum() < np.abs(plain.warped[inside].mean(axis=0) - target_mean).sum()
+
+
+def test_face_region_stays_inside_the_image(fits):
+    rows, cols = swap.face_region(fits["hopper"].points, (600, 512, 3))
+    assert 0 <= rows.start < rows.stop <= 600 and 0 <= cols.start < cols.stop <= 512
+    rows, cols = swap.face_region(fits["hopper"].points - 250, (600, 512, 3))  # face near the top-left corner
+    assert rows.start == 0 and cols.start == 0

@@ -1,5 +1,6 @@
 """Video swap with tracking, and the faceswap commands (every error one clear line)."""
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -130,3 +131,23 @@ def test_help_is_english(capsys):
     text = capsys.readouterr().out
     assert "--correct-color" in text and "--warp-2d" in text and "--blend" in text
     assert not any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def test_tracker_resets_on_a_big_jump():
+    from coursekit.faces.landmarks import face_landmarks
+
+    face = cv2.resize(portrait("hopper"), (320, 375))
+    left, right = (np.full((480, 800, 3), 128, np.uint8) for _ in range(2))
+    left[50:425, 20:340] = face
+    right[50:425, 460:780] = face  # the face jumps 440 pixels at once
+    tracker = video.FaceTracker(smoothing=0.5)
+    assert tracker.update(left) is not None
+    fit = tracker.update(right)
+    assert tracker.misses == 0 and fit.face.left > 400
+    # no averaging with the old place: the landmarks are this frame's own
+    np.testing.assert_allclose(fit.points, face_landmarks(right, fit.face))
+
+
+def test_report_fps():
+    assert video.VideoReport(frames=10, swapped=9, codec="mp4v", seconds=2.0).fps == 5.0
+    assert video.VideoReport(frames=0, swapped=0, codec="mp4v", seconds=0.0).fps == 0.0
