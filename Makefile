@@ -12,7 +12,7 @@ TORCH_INDEX ?=
 PYTEST_WORKERS ?= 2
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: env lab test test-unit test-notebooks test-stability lessons lessons-check bench clean-env
+.PHONY: env lab test test-unit test-notebooks test-stability test-browser lessons lessons-check slides slides-tools student-copies bench clean-env
 
 env: $(STAMP)
 
@@ -35,11 +35,15 @@ lab: env
 
 # Unit tests and nbval over every lesson, in one pytest run (figures compared too).
 test: env
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests lessons $(NBVAL_FLAGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser" tests lessons $(NBVAL_FLAGS)
 	$(MAKE) --no-print-directory test-stability
 
 test-unit: env
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not browser" tests
+
+# The lessons in JupyterLab in Debian's Chromium (Playwright): run all, move a widget, see it redraw.
+test-browser: env
+	$(BIN)/python -m pytest -m browser -p no:xdist tests/browser -v
 
 test-notebooks: env
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile lessons $(NBVAL_FLAGS)
@@ -55,6 +59,22 @@ lessons: env
 # Execute every lesson again and fail unless the result equals the stored notebook byte for byte.
 lessons-check: env
 	$(BIN)/python -m coursekit.execution --check lessons
+
+# Marp CLI (pinned in package.json / package-lock.json) from the npm registry.
+slides-tools: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make slides needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# slides/NN_*.md (+ img/) from the cells tagged 'slide', then HTML and PDF next to them.
+slides: env slides-tools
+	$(BIN)/coursekit slides lessons/[0-9][0-9]_*.ipynb --out slides
+	$(BIN)/python -m coursekit.slides_export slides/[0-9][0-9]_*.md
+
+# Student copies: solutions replaced by placeholders, in build/student/.
+student-copies: env
+	$(BIN)/coursekit student-copy lessons --out build/student
 
 bench: env
 	$(BIN)/python benchmarks/run_all.py

@@ -74,12 +74,37 @@ def _info(_args) -> int:
     return 0
 
 
+def _slides(args) -> int:
+    from .slides import count_slides, notebook_to_marp
+
+    for notebook in args.notebooks:
+        deck = notebook_to_marp(notebook, args.out)
+        print(f"{deck}: {count_slides(deck.read_text(encoding='utf-8'))} slides")
+    return 0
+
+
+def _student_copy(args) -> int:
+    from .student_copy import student_copy
+
+    for path in student_copy(args.source, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursekit", description="Tools for the generative image AI course.")
     parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     info = commands.add_parser("info", help="print versions, device, mode and optional components")
     info.set_defaults(run=_info)
+    slides = commands.add_parser("slides", help="write Marp slides from the cells tagged 'slide'")
+    slides.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="lesson notebooks (.ipynb)")
+    slides.add_argument("--out", default="slides", help="folder for the decks and their img/ (default: slides)")
+    slides.set_defaults(run=_slides)
+    student = commands.add_parser("student-copy", help="copies of the lessons with the solutions stripped")
+    student.add_argument("source", metavar="LESSONS", help="a lesson notebook or a folder of them")
+    student.add_argument("--out", required=True, help="folder for the student copies (not the lessons folder)")
+    student.set_defaults(run=_student_copy)
     from .faces.command import add_commands
 
     add_commands(commands)
@@ -96,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         from .faces.command import run
 
         return run(args)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"coursekit {args.command}: error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
