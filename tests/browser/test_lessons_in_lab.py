@@ -217,6 +217,7 @@ def test_widgets_redraw_in_jupyterlab(lab_server, page, lesson):
     assert (lab_server.root / lesson).is_file(), f"{lesson} is not in lessons/"
     SHOTS.mkdir(parents=True, exist_ok=True)
     stem = Path(lesson).stem
+    (SHOTS / f"{stem}-failure.png").unlink(missing_ok=True)
     try:
         page.goto(lab_server.lab_url(lesson))
         run_all_cells(page, lesson)
