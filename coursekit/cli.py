@@ -94,6 +94,8 @@ def _student_copy(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursekit", description="Tools for the generative image AI course.")
     parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
+    # failures a command reports as one line and exit status 1; a command may name its own
+    parser.set_defaults(expected_errors=(FileNotFoundError, ValueError))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     info = commands.add_parser("info", help="print versions, device, mode and optional components")
     info.set_defaults(run=_info)
@@ -117,13 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2
-    if args.command in ("faceswap", "faceswap-video"):
-        from .faces.command import run
-
-        return run(args)
     try:
         return args.run(args)
-    except (FileNotFoundError, ValueError) as err:
+    except args.expected_errors as err:
         print(f"coursekit {args.command}: error: {err}", file=sys.stderr)
         return 1
 

@@ -1,6 +1,7 @@
 """``coursekit faceswap`` and ``coursekit faceswap-video``: the lecture's face-swap programs, headless.
 
-Errors are one clear line on stderr and exit status 1; nothing is half-written
+Expected failures (see ``add_commands``) are one clear line on stderr and exit
+status 1, printed by ``coursekit.cli.main``; nothing is half-written
 (outputs go to a temporary file that is renamed at the end).
 """
 
@@ -104,8 +105,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(commands) -> None:
-    """Register ``faceswap`` and ``faceswap-video`` on the ``coursekit`` command's subparsers."""
+    """Register ``faceswap`` and ``faceswap-video`` on the ``coursekit`` command's subparsers.
+
+    ``expected_errors`` are the failures ``coursekit`` reports as one line with exit status 1.
+    """
+    from ..images import ImageError
+    from .detect import NoFaceError
     from .swap import COLOR_METHODS
+
+    expected_errors = (CommandError, NoFaceError, ImageError, FileNotFoundError, RuntimeError)
 
     image = commands.add_parser("faceswap", help="swap the face of one photo into another",
                                 description="Swap the face of FACE onto the face in BODY; the result is marked as AI-generated.")
@@ -118,7 +126,7 @@ def add_commands(commands) -> None:
     image.add_argument("--face-index", type=int, default=0, help="which face of BODY when there are several (0 = largest)")
     image.add_argument("--src-face-index", type=int, default=0, help="which face of FACE (0 = largest)")
     _common(image)
-    image.set_defaults(run=faceswap)
+    image.set_defaults(run=faceswap, expected_errors=expected_errors)
 
     video = commands.add_parser("faceswap-video", help="swap a face into every frame of a video",
                                 description="Swap the face of FACE into a video or webcam stream; every frame is marked as AI-generated.")
@@ -130,16 +138,4 @@ def add_commands(commands) -> None:
     video.add_argument("--show", action="store_true", help="preview while working (headless builds print progress instead)")
     video.add_argument("--max-frames", type=int, default=None, help="stop after this many frames (needed for a webcam)")
     _common(video)
-    video.set_defaults(run=faceswap_video)
-
-
-def run(args) -> int:
-    """Run a face command, turning expected failures into one line and exit status 1."""
-    from ..images import ImageError
-    from .detect import NoFaceError
-
-    try:
-        return args.run(args)
-    except (CommandError, NoFaceError, ImageError, FileNotFoundError, RuntimeError) as err:
-        print(f"coursekit {args.command}: error: {err}", file=sys.stderr)
-        return 1
+    video.set_defaults(run=faceswap_video, expected_errors=expected_errors)

@@ -37,7 +37,7 @@ def clip_to_image(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 def eye_centers(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Centers of the right and left eye (image left and image right) of 68 landmarks."""
-    check_68(points)
+    points = check_68(points)
     return points[list(RIGHT_EYE)].mean(axis=0), points[list(LEFT_EYE)].mean(axis=0)
 
 

@@ -48,21 +48,8 @@ LAB_SETTINGS = {
 }
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "browser: drives the lessons in JupyterLab with headless Chromium (make test-browser)"
-    )
-
-
-def missing_tool(reason: str):
-    """Skip locally, but fail on CI, where the browser tools are installed on purpose."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}; CI must install it for the browser tests", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
-def sync_playwright():
+def sync_playwright(missing_tool):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:
@@ -71,7 +58,7 @@ def sync_playwright():
 
 
 @pytest.fixture(scope="session")
-def browser(sync_playwright):
+def browser(sync_playwright, missing_tool):
     if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
         missing_tool(f"{CHROMIUM} (Debian's chromium package) is missing")
     playwright = sync_playwright().start()
