@@ -107,9 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     student.add_argument("source", metavar="LESSONS", help="a lesson notebook or a folder of them")
     student.add_argument("--out", required=True, help="folder for the student copies (not the lessons folder)")
     student.set_defaults(run=_student_copy)
-    from .faces.command import add_commands
+    from .faces.command import add_commands as add_face_commands
+    from .recipes.command import add_commands as add_train_commands
 
-    add_commands(commands)
+    add_face_commands(commands)
+    add_train_commands(commands)
     return parser
 
 

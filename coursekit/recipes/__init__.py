@@ -1,0 +1,1 @@
+"""How each shipped reference checkpoint is trained: one module per model, run by ``coursekit train``."""

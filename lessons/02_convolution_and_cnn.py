@@ -1,0 +1,495 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["slide"]
+# # 2주차: 합성곱과 CNN
+#
+# 1주차에는 픽셀 하나하나의 색을 바꿨습니다. 이번 주에는 **주변 픽셀까지 함께 보는** 연산, 합성곱(convolution)을 다룹니다.
+# 흐림·윤곽선 같은 고전 필터도, 숫자를 알아보는 신경망(CNN)도, 나중에 그림을 그리는 생성 모델도 모두 이 연산을 쌓아 만듭니다.
+#
+# **학습 목표**
+#
+# - 5x5 입력과 3x3 커널의 합성곱을 손으로 계산하고, 딥러닝의 "합성곱"이 커널을 뒤집지 않는 상호상관(cross-correlation)임을 설명할 수 있다.
+# - 패딩(padding)과 스트라이드(stride)에 따른 출력 크기 $\lfloor (n + 2p - k)/s \rfloor + 1$ 을 계산할 수 있다.
+# - 블러, 샤프닝, 소벨, 라플라시안, 엠보스 커널과 캐니(Canny) 윤곽선이 사진에서 무엇을 하는지 설명할 수 있다.
+# - 풀링(pooling)이 작은 이동에 둔감한 특징을 만든다는 것을 수치로 확인할 수 있다.
+# - 작은 CNN을 학습시키고, 학습된 필터와 특징 맵을 읽고, 이후 주차에서 생성된 숫자를 채점할 **숫자 분류기 잣대**를 쓸 수 있다.
+#
+# **필요한 것**: 1주차의 이미지 배열 다루기(`uint8`, 채널, `show`). PyTorch는 이번 주에 처음 본격적으로 씁니다.
+
+# %%
+import coursekit
+
+coursekit.require(">=0.1,<0.2")
+coursekit.setup_lesson(seed=0)
+
+import cv2
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from coursekit import color, env, filters, metrics, not_digits
+from coursekit.datasets import digits, photo
+from coursekit.images import show
+from coursekit.models.classifier import CLASS_NAMES, DigitClassifier, train_step
+from coursekit.train import fit, infinite_batches
+from coursekit.widgets.week02 import FeatureMapViewer, KernelEditor, SlidingWindow
+
+# %% [markdown] tags=["slide"]
+# ## 1. 합성곱을 손으로: 5x5 입력, 3x3 커널
+#
+# 커널(kernel, 필터)은 작은 가중치 표입니다. 커널을 입력 위에 겹쳐 놓고, 겹친 칸끼리 곱해서 모두 더하면 출력 한 칸이 됩니다.
+# 커널을 한 칸씩 옮기며 반복하면 출력 전체, 즉 **특징 맵(feature map)** 이 만들어집니다.
+#
+# $$\text{출력}[i, j] = \sum_{u=0}^{k-1} \sum_{v=0}^{k-1} \text{입력}[i + u,\ j + v] \cdot \text{커널}[u, v]$$
+#
+# 강의의 예제를 그대로 계산해 봅시다. 커널의 행은 (1 0 1), (1 0 1), (0 1 0)입니다.
+
+# %%
+lecture_input = np.array([
+    [1, 2, 3, 4, 1],
+    [2, 1, 0, 1, 2],
+    [3, 0, 1, 1, 0],
+    [1, 2, 1, 0, 1],
+    [0, 1, 2, 3, 1],
+])
+lecture_kernel = np.array([
+    [1, 0, 1],
+    [1, 0, 1],
+    [0, 1, 0],
+])
+
+
+def window_sum(image, kernel, i, j):
+    """The sum of products at output (i, j), written out term by term."""
+    window = image[i : i + kernel.shape[0], j : j + kernel.shape[1]]
+    terms = " + ".join(f"{a}x{b}" for a, b in zip(window.ravel(), kernel.ravel()))
+    return f"{terms} = {int((window * kernel).sum())}"
+
+
+for i in range(3):
+    for j in range(3):
+        print(f"출력[{i},{j}] = {window_sum(lecture_input, lecture_kernel, i, j)}")
+
+# %% [markdown]
+# 첫 줄의 두 값 6과 9가 강의 슬라이드의 값입니다. 직접 만든 `coursekit.filters.conv2d` 로 특징 맵 전체를 한 번에 계산해도 같습니다.
+
+# %% tags=["slide"]
+feature_map = filters.conv2d(lecture_input, lecture_kernel)
+print("특징 맵 (3x3):")
+print(feature_map.astype(int))
+window_view = SlidingWindow(lecture_input, lecture_kernel)
+show(window_view.render(), size=6)
+
+# %% [markdown]
+# *그림: 왼쪽 입력에서 테두리 친 3x3 창과 커널의 곱의 합이 오른쪽 특징 맵의 강조된 칸(6)이 됩니다.*
+#
+# 아래 위젯에서 **출력 위치** 슬라이더를 움직여 창을 한 칸씩 옮겨 보세요. 아래 줄에 그 위치의 곱의 합이 나옵니다.
+# 커널 크기, 패딩, 스트라이드도 바꿀 수 있습니다 (3절에서 다시 봅니다).
+
+# %%
+window_view
+
+# %% [markdown] tags=["slide"]
+# ## 2. 딥러닝의 "합성곱"은 상호상관이다
+#
+# 수학과 신호 처리의 합성곱은 커널을 **상하좌우로 뒤집은 뒤** 곱의 합을 구합니다:
+# $(I * K)[i, j] = \sum_{u,v} I[i - u, j - v]\,K[u, v]$.
+# PyTorch의 `conv2d`, OpenCV의 `filter2D`, 그리고 우리의 `filters.conv2d` 는 뒤집지 않는 **상호상관(cross-correlation)** 입니다.
+# 커널은 어차피 학습되는 값이라 뒤집든 안 뒤집든 배울 수 있는 것은 같으므로, 딥러닝에서는 더 단순한 쪽을 "합성곱"이라 부릅니다.
+# 세 구현이 같은 값을 내는지 무작위 입력으로 확인합니다.
+
+# %%
+rng = np.random.default_rng(0)
+x = rng.normal(size=(32, 32))
+k = rng.normal(size=(5, 5))
+
+ours = filters.conv2d(x, k, padding="same")
+by_opencv = cv2.filter2D(x, -1, k, borderType=cv2.BORDER_CONSTANT)
+by_torch = F.conv2d(torch.from_numpy(x)[None, None], torch.from_numpy(k)[None, None], padding=2)[0, 0].numpy()
+flipped = filters.convolve2d(x, k, padding="same")  # 뒤집는 합성곱
+
+print("conv2d vs cv2.filter2D 차이 < 1e-9:", np.abs(ours - by_opencv).max() < 1e-9)
+print("conv2d vs torch conv2d 차이 < 1e-9:", np.abs(ours - by_torch).max() < 1e-9)
+print("뒤집는 합성곱 = 뒤집은 커널로 상호상관:",
+      np.allclose(flipped, filters.conv2d(x, k[::-1, ::-1], padding="same")))
+print(f"뒤집는 합성곱과 상호상관의 평균 차이: {np.abs(flipped - ours).mean():.2f}")
+
+# %% [markdown]
+# 대칭인 커널(블러, 라플라시안)은 뒤집어도 같으니 차이가 없습니다. 왼쪽 위 칸만 1인 비대칭 커널로 차이를 눈으로 봅시다.
+# 상호상관에서 출력 $(i, j)$ 는 입력 $(i-1, j-1)$ 을 읽으므로 그림이 **오른쪽 아래로**, 뒤집는 합성곱에서는 **왼쪽 위로** 한 칸 움직입니다.
+
+# %% tags=["slide"]
+corner = np.array([[1, 0, 0], [0, 0, 0], [0, 0, 0]])
+shape_L = np.zeros((7, 7), int)
+shape_L[1:5, 2] = 1
+shape_L[4, 2:5] = 1
+moved_corr = filters.conv2d(shape_L, corner, padding="same").astype(int)
+moved_conv = filters.convolve2d(shape_L, corner, padding="same").astype(int)
+show([shape_L, moved_corr, moved_conv],
+     ["입력: L 모양", "상호상관 (conv2d)\n→ 오른쪽 아래로", "뒤집는 합성곱 (convolve2d)\n→ 왼쪽 위로"],
+     cmap="gray", size=2.6)
+
+# %% [markdown]
+# *그림: 같은 커널인데 상호상관(가운데)은 L을 오른쪽 아래로, 뒤집는 합성곱(오른쪽)은 왼쪽 위로 옮겼습니다. 커널을 뒤집었느냐의 차이입니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 3. 패딩과 스트라이드: 출력 크기
+#
+# 커널이 입력 밖으로 나가지 않으면(패딩 없음, `valid`) 출력은 입력보다 작아집니다. 가장자리에 0을 $p$ 칸씩 덧대면(**패딩**) 크기를 지킬 수 있고,
+# 창을 $s$ 칸씩 건너뛰면(**스트라이드**) 출력이 줄어듭니다. 입력 $n$, 커널 $k$ 일 때
+#
+# $$n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1$$
+#
+# 홀수 커널에 $p = (k-1)/2$, $s = 1$ 을 쓰면 $n_\text{out} = n$ 입니다 (`same` 패딩).
+
+# %%
+for n, k_size, p, s in [(5, 3, 0, 1), (5, 3, 1, 1), (7, 3, 1, 2), (28, 5, 2, 1), (28, 2, 0, 2), (32, 4, 1, 3)]:
+    out = filters.conv2d(np.zeros((n, n)), np.ones((k_size, k_size)), padding=p, stride=s)
+    print(f"n={n:2d}, k={k_size}, p={p}, s={s}:  공식 ⌊({n} + {2 * p} − {k_size}) / {s}⌋ + 1 = "
+          f"{filters.output_size(n, k_size, p, s):2d},  conv2d 결과 {out.shape[0]}x{out.shape[1]}")
+
+# %% [markdown]
+# 마지막 줄처럼 나누어떨어지지 않으면 남는 칸은 버립니다 (내림). 위 1절의 위젯에서 패딩과 스트라이드를 바꿔,
+# 회색 패딩 칸이 생기고 창이 건너뛰는 모습과 출력 크기 공식을 함께 확인해 보세요.
+# 특히 $k > n + 2p$ 로 만들면 창이 들어갈 자리가 없다는 메시지가 나옵니다.
+
+# %% [markdown] tags=["slide"]
+# ## 4. 사진에 고전 커널 적용하기
+#
+# | 커널 | 값 | 하는 일 |
+# |---|---|---|
+# | 상자 블러 | 모두 $1/k^2$ | 주변 평균: 흐리게 |
+# | 가우시안 블러 | $e^{-(u^2+v^2)/2\sigma^2}$ 를 합이 1이 되게 | 가까운 이웃에 더 큰 가중치: 부드럽게 흐림 |
+# | 샤프닝 | 가운데 5, 상하좌우 −1 | 원본 + (원본 − 주변): 경계 강조 |
+# | 소벨 x / y | 한쪽 −1 −2 −1, 반대쪽 +1 +2 +1 | 가로/세로 방향 밝기 변화 (미분) |
+# | 라플라시안 | 가운데 −4, 상하좌우 1 | 2차 미분: 모든 방향의 경계 |
+# | 엠보스 | 대각선으로 − 에서 + | 빛을 비스듬히 비춘 듯한 양각 |
+#
+# 소벨의 두 결과 $G_x, G_y$ 를 합친 **기울기 크기** $\sqrt{G_x^2 + G_y^2}$ 는 방향과 상관없는 경계의 세기입니다.
+
+# %% tags=["slide"]
+cat = photo("chelsea")
+gray = color.rgb_to_gray(cat)
+magnitude, gx, gy = filters.gradient_magnitude(gray)
+
+
+def to_display(values, offset=0.0):
+    """Float filter output -> uint8 for showing: add an offset, then clip to 0..255 (stated in the titles)."""
+    return np.clip(values + offset, 0, 255).astype(np.uint8)
+
+
+panels = [
+    (cat, "원본"),
+    (filters.filter_image(cat, filters.box_kernel(7)), "상자 블러 7x7"),
+    (filters.filter_image(cat, filters.gaussian_kernel(7, 2.0)), "가우시안 7x7, σ=2"),
+    (filters.filter_image(cat, filters.kernel("sharpen")), "샤프닝"),
+    (to_display(np.abs(gx)), "|소벨 x| (세로 경계)"),
+    (to_display(np.abs(gy)), "|소벨 y| (가로 경계)"),
+    (to_display(magnitude), "기울기 크기"),
+    (to_display(np.abs(filters.conv2d(gray, filters.kernel("laplacian"), padding="same", pad_mode="reflect"))) ,
+     "|라플라시안|"),
+    (to_display(filters.conv2d(gray, filters.kernel("emboss"), padding="same", pad_mode="reflect"), 128), "엠보스 (+128)"),
+]
+show([p for p, _ in panels], [t for _, t in panels], cmap="gray", columns=3, size=2.6)
+
+# %% [markdown]
+# *그림: 블러는 털의 결을 지우고, 샤프닝은 수염과 털 끝을 또렷하게 합니다. 소벨 x는 세로로 난 경계(수염 뿌리, 귀의 옆선)에,
+# 소벨 y는 가로 경계(눈 위아래)에 반응합니다. 라플라시안은 잡음 같은 잔털에도 강하게 반응합니다 (2차 미분은 잡음에 민감).*
+#
+# 음수가 나오는 커널(소벨, 라플라시안, 엠보스)은 그대로 보여 줄 수 없어서 절댓값을 취하거나 128을 더한 뒤 0~255로 잘랐습니다(clip).
+# 화면에 보이기 위한 선택이고, 계산한 값 자체는 `conv2d` 의 실수 배열에 그대로 있습니다.
+
+# %% [markdown] tags=["slide"]
+# ### 캐니(Canny) 윤곽선과 ControlNet
+#
+# 캐니 알고리즘은 (1) 가우시안으로 잡음을 줄이고 (2) 소벨로 기울기를 구한 뒤 (3) 기울기 방향으로 가장 센 픽셀만 남겨 선을 1픽셀로 얇게 하고
+# (4) 두 문턱값으로 이어진 선만 남깁니다 (강한 경계 > `high`, 강한 경계에 이어진 약한 경계 > `low`).
+# 이렇게 얻은 흑백 선 그림이 6주차 확산 모델에서 쓰는 **ControlNet "canny" 조건 이미지** 와 같은 것입니다:
+# 모델은 이 선을 따라 그림을 그리라는 지시를 받습니다.
+
+# %% tags=["slide"]
+edges_loose = filters.canny(cat, 50, 100)
+edges_strict = filters.canny(cat, 100, 200)
+show([cat, edges_loose, edges_strict],
+     ["원본", f"캐니 (50, 100): 선 픽셀 {(edges_loose > 0).mean():.1%}", f"캐니 (100, 200): 선 픽셀 {(edges_strict > 0).mean():.1%}"],
+     cmap="gray", size=3.3)
+
+# %% [markdown]
+# *그림: 문턱값이 낮으면(가운데) 털의 결까지 선이 되고, 높이면(오른쪽) 눈·코·귀의 윤곽만 남습니다. ControlNet에 줄 조건 그림도 이 문턱값으로 조절합니다.*
+
+# %% [markdown] tags=["slide"]
+# ### 커널 편집기
+#
+# 프리셋을 고르거나 칸의 값을 직접 바꿔 보세요. 오른쪽 그림이 바로 다시 그려집니다. 해 볼 것:
+#
+# - 샤프닝의 가운데 값을 5에서 9로 올리면? (합이 1보다 커지면 전체가 밝아집니다)
+# - 소벨 x의 부호를 모두 뒤집으면 "절댓값" 표시에서 달라지는 것이 있을까요?
+# - 5x5 가우시안과 5x5 상자 블러의 흐림이 어떻게 다른가요?
+
+# %%
+KernelEditor()
+
+# %% [markdown] tags=["slide"]
+# ## 5. 풀링: 조금 움직여도 같은 특징
+#
+# **최대 풀링(max pooling)** 은 $2 \times 2$ 칸마다 가장 큰 값 하나만 남겨 가로·세로를 절반으로 줄입니다. **평균 풀링** 은 평균을 남깁니다.
+# 칸 안에서 조금 움직인 것은 풀링 결과에 드러나지 않으므로, 풀링을 거친 특징은 **작은 이동에 둔감**해집니다.
+# 테스트 숫자 200개를 오른쪽으로 1~3픽셀 옮겨, 원래 그림과 옮긴 그림이 얼마나 비슷한지(코사인 유사도, 1이면 같은 방향) 픽셀과 풀링 결과에서 비교합니다.
+
+# %%
+test_images, test_labels = digits("test")
+sample = test_images[:200, 0].numpy().astype(np.float64)
+
+
+def cosine(a, b):
+    """Mean cosine similarity of paired images (flattened)."""
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    return float(np.mean((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))))
+
+
+def max_pool_all(images, size):
+    return np.stack([filters.pool2d(image, size) for image in images])
+
+
+print("이동   픽셀   최대풀링 2x2   최대풀링 4x4")
+for shift in (1, 2, 3):
+    moved = np.roll(sample, shift, axis=2)  # 숫자 주위는 검은 여백이라 굴려도(roll) 잘리는 곳이 없습니다
+    print(f"{shift}px   {cosine(sample, moved):.2f}   {cosine(max_pool_all(sample, 2), max_pool_all(moved, 2)):.2f}"
+          f"          {cosine(max_pool_all(sample, 4), max_pool_all(moved, 4)):.2f}")
+
+# %% tags=["slide"]
+one = sample[0]
+one_moved = np.roll(one, 2, axis=1)
+show([one, one_moved, filters.pool2d(one, 4), filters.pool2d(one_moved, 4)],
+     ["숫자", "오른쪽으로 2px", "4x4 최대 풀링", "옮긴 뒤 4x4 최대 풀링"], cmap="gray", size=2.4)
+
+# %% [markdown]
+# *그림: 픽셀로는 2px 이동이 큰 차이지만(표의 첫 열), 4x4 최대 풀링 뒤의 7x7 요약은 거의 같습니다(마지막 열).
+# CNN은 합성곱 → ReLU → 풀링을 반복하므로 깊은 층일수록 위치가 조금 달라도 같은 특징을 냅니다.*
+
+# %% [markdown] tags=["slide"]
+# ## 6. 작은 CNN으로 숫자 읽기
+#
+# 이제 커널을 사람이 정하지 않고 **데이터에서 학습**합니다. `DigitClassifier` 는 세 번의 [합성곱 → ReLU → 2x2 최대 풀링] 뒤에
+# 64차원 특징 층과 분류 층을 둔 작은 CNN입니다 (28 → 14 → 7 → 3 픽셀). 데이터는 MNIST 숫자 5,000장을 고정된 방법으로 나눈
+# 학습용 4,000장과 시험용 1,000장입니다.
+
+# %%
+train_images, train_labels = digits("train")
+plain = DigitClassifier(num_classes=10)  # 숫자 10개만 아는 평범한 분류기
+print(plain)
+print("파라미터 수:", sum(p.numel() for p in plain.parameters()))
+
+# %% [markdown]
+# 학습은 모든 주차가 함께 쓰는 훈련 루프 `coursekit.train.fit` 이 맡습니다. 모델 쪽은 배치 하나로 손실을 계산해
+# `state.optimize(loss)` 를 부르는 **스텝 함수**(`train_step`)만 주면 되고, 장치 배치·시드·진행 막대·예산·체크포인트는 루프가 처리합니다.
+# 빠른 모드(`COURSEKIT_MODE=quick`, 기본값)에서는 CPU로 수십 초 안에 끝나는 짧은 학습입니다.
+
+# %% tags=["slide"]
+steps = 300 if env.mode() == "quick" else 3000
+optimizer = torch.optim.Adam(plain.parameters(), lr=2e-3)
+history = fit(plain, train_step, infinite_batches(train_images, train_labels, batch_size=64, seed=0),
+              optimizers=optimizer, steps=steps, seed=0, device="cpu")
+
+with torch.no_grad():
+    plain_accuracy = (plain(test_images).argmax(1) == test_labels).float().mean().item()
+print(f"{history.steps_run} 스텝 학습 후 시험 정확도: {plain_accuracy:.0%}")
+history.plot(smooth=20)
+plt.title("짧은 학습의 손실과 정확도")
+plt.show()
+
+# %% [markdown]
+# *그림: 손실(교차 엔트로피)은 처음 몇십 스텝에 빠르게 떨어지고, 배치 정확도는 90%대로 올라갑니다. 흐린 선은 스텝마다의 값, 진한 선은 20스텝 이동 평균입니다.*
+
+# %% [markdown] tags=["slide"]
+# ### 평범한 분류기는 잡음도 자신 있게 숫자라고 한다
+#
+# 소프트맥스 분류기는 어떤 입력이든 10개 클래스 중 하나에 확률을 몰아줘야 합니다. 숫자가 아닌 그림을 보여 주면 어떻게 될까요?
+# 생성 모델이 만든 그림을 이 분류기로 채점한다면, 이런 약점은 곧 **속일 수 있는 잣대**라는 뜻입니다.
+
+# %%
+noise = torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+with torch.no_grad():
+    noise_probs = torch.softmax(plain(noise), dim=1)
+confident = noise_probs.max(1).values >= 0.9
+favorite = int(noise_probs.argmax(1).mode().values)
+print(f"균일 잡음 1000장 중 확신(≥0.9)하고 숫자로 읽은 비율: {confident.float().mean().item():.0%}")
+print(f"가장 많이 고른 클래스: {favorite} ({(noise_probs.argmax(1) == favorite).float().mean().item():.0%})")
+
+# %% [markdown]
+# 그래서 이 강의의 **기준 분류기**(`metrics.reference_classifier()`)는 11번째 클래스 **"숫자 아님"** 을 함께 배웁니다.
+# 잡음, 심한 블러, 둥근 얼룩, 조각을 섞은 숫자, 두 숫자를 겹친 그림, 단색 그림(`coursekit.not_digits`)을 "숫자 아님"으로 가르치고,
+# 회전·크기·위치를 조금씩 바꾼 숫자로 더 오래 학습했습니다. 같은 코드(`coursekit train classifier`)로 다시 만들 수 있고,
+# 가중치는 `data/checkpoints/digit_classifier.safetensors` 에, 학습 명령과 도달한 지표는 옆의 `.json` 매니페스트에 있습니다.
+
+# %% tags=["slide"]
+reference = metrics.reference_classifier()
+manifest = coursekit.checkpoints.read_manifest(metrics.CHECKPOINT)
+print("학습 명령:", manifest["command"])
+reference_accuracy = metrics.conditional_accuracy(test_images, test_labels)
+print(f"시험용 1,000장 정확도: {reference_accuracy:.1%}")
+
+with torch.no_grad():
+    predicted = reference(test_images).argmax(1)
+confusion = np.zeros((10, 11), int)
+np.add.at(confusion, (test_labels.numpy(), predicted.numpy()), 1)
+fig, ax = plt.subplots(figsize=(6.4, 5))
+ax.imshow(np.log1p(confusion), cmap="Blues")
+for (i, j), count in np.ndenumerate(confusion):
+    if count:
+        ax.text(j, i, count, ha="center", va="center", fontsize=8, color="white" if count > 50 else "black")
+ax.set_xticks(range(11), CLASS_NAMES, rotation=45)
+ax.set_yticks(range(10))
+ax.set_xlabel("예측한 클래스")
+ax.set_ylabel("정답")
+ax.set_title("기준 분류기의 혼동 행렬 (시험용 1,000장)")
+plt.show()
+
+# %% [markdown]
+# *그림: 대각선이 맞힌 개수(클래스마다 100장 중)이고, 대각선 밖의 작은 숫자가 틀린 경우입니다. 어느 숫자를 어느 숫자로 헷갈렸는지 찾아보세요.
+# 마지막 열("숫자 아님")로 간 진짜 숫자는 거의 없습니다.*
+
+# %% [markdown] tags=["slide"]
+# ### 학습된 첫 층의 필터와 특징 맵
+#
+# 첫 합성곱 층의 16개 5x5 커널은 4절에서 손으로 만든 커널과 같은 역할을 스스로 배웁니다.
+
+# %% tags=["slide"]
+first_filters = reference.conv1.weight.detach()[:, 0].numpy()
+limit = float(np.abs(first_filters).max())
+show(list(first_filters), [f"필터 {i}" for i in range(16)], cmap="RdBu_r", vrange=(-limit, limit), columns=8, size=1.3)
+
+# %% [markdown]
+# *그림: 빨강은 양수, 파랑은 음수 가중치입니다. 한쪽이 빨갛고 반대쪽이 파란 필터는 소벨처럼 그 방향의 경계에 반응하고,
+# 가운데만 진한 필터는 획 자체(밝은 선)에 반응합니다.*
+
+# %% tags=["slide"]
+digit = test_images[test_labels == 4][:1]
+with torch.no_grad():
+    maps = reference.feature_maps(digit)[0][0]  # 첫 층: (16, 28, 28)
+show([digit[0, 0]] + list(maps[:7]), ["입력"] + [f"필터 {i}의 특징 맵" for i in range(7)], cmap="magma", columns=8, size=1.4)
+
+# %% [markdown]
+# *그림: 같은 숫자 4라도 필터마다 밝아지는 곳이 다릅니다. 어떤 맵은 세로 획, 어떤 맵은 가로 획이나 획의 한쪽 가장자리에서 밝아집니다.*
+#
+# 아래 위젯으로 다른 숫자와 더 깊은 층(2층 32채널, 3층 64채널)을 보세요. 깊은 층일수록 맵은 작아지고(14x14, 7x7),
+# 한 픽셀이 입력의 더 넓은 영역을 요약합니다.
+
+# %%
+FeatureMapViewer(reference, test_images[[3, 10, 25, 40]], test_labels[[3, 10, 25, 40]])
+
+# %% [markdown] tags=["slide"]
+# ## 7. 생성된 숫자를 채점할 잣대: `coursekit.metrics`
+#
+# 3주차(GAN), 5주차(VAE), 6주차(확산)에서는 모델이 만든 숫자를 같은 잣대로 비교합니다.
+#
+# - `classifier_score(images)`: 기준 분류기가 **숫자로, 확신(≥0.9)을 갖고** 읽은 비율, 그리고 클래스 분포의
+#   **커버리지**(전체의 5% 이상을 차지하는 숫자 클래스 수, 최대 10). 한 숫자만 그리는 모델은 커버리지 1입니다.
+# - `conditional_accuracy(images, labels)`: "3을 그려라"처럼 요청한 숫자가 나온 비율.
+# - `feature_distance(a, b)`: 두 그림 묶음의 64차원 특징 분포 사이의 **프레셰 거리(Fréchet distance)**, 숫자판 FID입니다.
+#
+# $$d^2 = \lVert \mu_a - \mu_b \rVert^2 + \operatorname{tr}\!\left(\Sigma_a + \Sigma_b - 2\,(\Sigma_a \Sigma_b)^{1/2}\right)$$
+#
+# 나중의 숫자를 읽을 수 있도록, 진짜 숫자와 명백한 가짜에서 잣대의 눈금을 먼저 재 둡니다.
+
+# %% tags=["slide"]
+real_train = train_images[:1000]
+fakes = {
+    "진짜 (시험용)": test_images,
+    "균일 잡음": torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(2)),
+    "블러 σ=2": not_digits.gaussian_blur(real_train, 2.0).clamp(0, 1),
+    "블러 σ=1": not_digits.gaussian_blur(real_train, 1.0).clamp(0, 1),
+    "숫자 7만 반복": test_images[test_labels == 7][:1].repeat(1000, 1, 1, 1),
+}
+print(f"{'그림 1000장':<14}{'확신한 숫자':>8}{'숫자 아님':>8}{'커버리지':>8}{'프레셰 거리 (학습용 1000장과)':>24}")
+for name, images in fakes.items():
+    score = metrics.classifier_score(images)
+    distance = metrics.feature_distance(real_train, images)
+    print(f"{name:<14}{score.confident:>10.0%}{score.not_digit:>10.0%}{score.coverage:>9}/10{distance:>22.1f}")
+
+# %% [markdown]
+# 읽는 법:
+#
+# - **진짜 숫자** 사이의 거리(학습용 vs 시험용)가 이 잣대의 **바닥**입니다. 같은 분포에서 뽑은 1000장끼리도 표본이 달라 0이 되지 않습니다.
+#   생성 모델이 이 값에 가까울수록 진짜와 구별하기 어렵습니다.
+# - **잡음** 과 **심한 블러** 는 "숫자 아님"으로 읽히고 거리가 아주 큽니다. 평범한 분류기와 달리 이 잣대는 잡음에 속지 않습니다.
+# - **약한 블러(σ=1)** 는 아직 숫자로 읽히지만 거리가 바닥보다 커집니다: 확신 점수로는 안 보이는 흐림을 거리는 잡아냅니다.
+# - **한 숫자만 반복** 하면 확신 점수는 만점이어도 커버리지가 1이고 거리가 큽니다. 3주차 GAN의 **모드 붕괴** 가 이렇게 드러납니다.
+
+# %% [markdown] tags=["slide"]
+# ## 8. 연습 문제
+#
+# 각 문제의 `### BEGIN SOLUTION` 과 `### END SOLUTION` 사이를 채운 뒤, 아래의 확인 셀을 실행하세요.
+#
+# **연습 1.** `my_conv2d(image, kernel)` 를 완성하세요. 2차원 배열 `image` 와 `kernel` 을 받아, 패딩 없이 스트라이드 1로
+# 상호상관을 계산한 실수 배열을 돌려줍니다. 커널은 정사각형이 아닐 수도 있습니다 (`kh, kw = kernel.shape`).
+# `filters`, `cv2`, `torch` 는 쓰지 말고 반복문과 NumPy로 계산하세요. 출력 크기는 $(n - k) + 1$ 입니다.
+
+# %%
+def my_conv2d(image, kernel):
+    ### BEGIN SOLUTION
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = (image[i : i + kh, j : j + kw] * kernel).sum()
+    return out
+    ### END SOLUTION
+
+
+# %%
+from coursekit.checks.week02 import check_conv2d_valid, check_conv_layer, check_shift_kernel
+
+check_conv2d_valid(my_conv2d)
+
+# %% [markdown]
+# **연습 2.** 그림을 **오른쪽으로 한 픽셀** 옮기는 3x3 커널 `shift_right` 를 만드세요. 즉 `same` 패딩의 `conv2d` 출력 $(y, x)$ 가
+# 입력 $(y, x-1)$ 과 같아야 합니다. 힌트: 2절의 L 모양 예제. 커널 가운데가 $(1, 1)$ 일 때 칸 $(u, v)$ 는 입력 $(y + u - 1,\ x + v - 1)$ 을 읽습니다.
+
+# %%
+### BEGIN SOLUTION
+shift_right = np.array([
+    [0, 0, 0],
+    [1, 0, 0],
+    [0, 0, 0],
+])
+### END SOLUTION
+
+# %%
+check_shift_kernel(shift_right)
+
+# %% [markdown]
+# **연습 3.** `conv_layer(c_in, size, c_out, k, padding, stride)` 를 완성하세요. `size x size` 크기, `c_in` 채널 입력에
+# `nn.Conv2d(c_in, c_out, k, padding=padding, stride=stride)` 를 적용했을 때의 출력 모양 `(채널, 높이, 너비)` 와 이 층의 학습 파라미터 수를
+# 튜플로 돌려줍니다. 층을 실제로 만들지 말고 공식으로 계산하세요. 힌트: 출력 채널마다 $c_\text{in} \times k \times k$ 짜리 커널 하나와 편향(bias) 하나가 있습니다.
+
+# %%
+def conv_layer(c_in, size, c_out, k, padding, stride):
+    ### BEGIN SOLUTION
+    side = (size + 2 * padding - k) // stride + 1
+    return (c_out, side, side), c_out * (c_in * k * k + 1)
+    ### END SOLUTION
+
+
+# %%
+check_conv_layer(conv_layer)
+
+# %% [markdown] tags=["slide"]
+# ## 정리
+#
+# - 합성곱 층은 작은 커널을 미끄러뜨리며 곱의 합을 구합니다. 딥러닝의 "합성곱"은 커널을 뒤집지 않는 상호상관입니다.
+# - 출력 크기는 $\lfloor (n + 2p - k)/s \rfloor + 1$ 입니다. 패딩은 크기를 지키고, 스트라이드는 줄입니다.
+# - 블러·샤프닝·소벨·라플라시안은 손으로 정한 커널이고, CNN은 같은 모양의 커널을 데이터에서 배웁니다. 캐니 윤곽선은 ControlNet의 조건 그림이 됩니다.
+# - 풀링은 작은 이동에 둔감한 특징을 만듭니다.
+# - 평범한 분류기는 잡음에도 속습니다. 이 강의의 잣대는 "숫자 아님" 클래스와 특징 거리(프레셰 거리)를 함께 써서 생성된 숫자를 채점합니다.
+#
+# **다음 주(3주차)**: 위조지폐범(생성자)과 경찰(판별자)이 겨루는 **GAN** 으로 숫자를 직접 만들고, 오늘 만든 잣대로 채점합니다.
