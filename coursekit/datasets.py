@@ -88,6 +88,30 @@ def digits(split: str = "train"):
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.copy())
 
 
+def digits_sample(count: int, split: str = "train", *, seed: int = 0):
+    """A class-balanced random subset of :func:`digits`: ``count / 10`` images per class, shuffled.
+
+    The splits are stored sorted by class, so ``images[:1000]`` would hold
+    only a few digits; use this for "1000 real digits" to compare against.
+    """
+    import torch
+
+    if isinstance(count, bool) or not isinstance(count, int) or count < 10 or count % 10:
+        raise ValueError(f"count must be a positive multiple of 10 (the same number per class), got {count!r}")
+    images, labels = digits(split)
+    per_class = count // 10
+    available = int(torch.bincount(labels, minlength=10).min())
+    if per_class > available:
+        raise ValueError(f"the {split} split has {available} images per class; asked for {per_class}")
+    generator = torch.Generator().manual_seed(seed)
+    keep = []
+    for digit in range(10):
+        members = torch.nonzero(labels == digit).flatten()
+        keep.append(members[torch.randperm(len(members), generator=generator)[:per_class]])
+    order = torch.cat(keep)[torch.randperm(count, generator=generator)]
+    return images[order], labels[order]
+
+
 def small_digits():
     """scikit-learn's 1,797 8x8 digits as ``(images, labels)`` torch tensors.
 

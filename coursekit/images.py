@@ -200,8 +200,11 @@ def read_bgr(path) -> BGRImage:
     return BGRImage(bgr)
 
 
-def _display_array(image, index: int) -> np.ndarray:
-    """Turn one image (numpy or torch, HWC/HW or CHW) into something imshow draws."""
+def _display_array(image, index: int, ranged: bool = False) -> np.ndarray:
+    """Turn one image (numpy or torch, HWC/HW or CHW) into something imshow draws.
+
+    ``ranged``: the caller gave this gray image its own value range, so any finite float values are fine.
+    """
     name = f"image {index}"
     if isinstance(image, BGRImage):
         raise ImageError(
@@ -218,6 +221,10 @@ def _display_array(image, index: int) -> np.ndarray:
         image = image[:, :, 0]
     if image.dtype == bool:
         image = image.astype(np.uint8) * 255
+    if ranged and image.ndim == 2 and np.issubdtype(image.dtype, np.floating):
+        if not np.isfinite(image).all():
+            raise ImageError(f"{name} contains NaN or infinite values")
+        return image
     return check_image(image, channels=None, name=name)
 
 
@@ -237,8 +244,9 @@ def grid(
     Images may be RGB/gray numpy arrays (uint8 or float in [0, 1]) or torch
     tensors (CHW or HW). Gray images are drawn with ``cmap`` over the full
     range of their dtype (0..255 or 0..1), so a dark image looks dark; pass
-    ``vrange=(low, high)`` to map another range onto the colormap. ``cmap``
-    and ``vrange`` may also be lists with one entry (or ``None``) per image.
+    ``vrange=(low, high)`` to map another range onto the colormap (then a
+    gray float image may hold any values, e.g. signed filter weights).
+    ``cmap`` and ``vrange`` may also be lists with one entry (or ``None``) per image.
     """
     import matplotlib.pyplot as plt
 
@@ -262,9 +270,9 @@ def grid(
         raise ValueError(f"ncols must be a positive int, got {ncols!r}")
     if not size > 0:
         raise ValueError(f"size must be positive, got {size!r}")
-    arrays = [_display_array(img, i) for i, img in enumerate(images)]
+    ranges = _per_image(vrange, len(images), "vrange", lambda v: v is None or (isinstance(v, tuple) and len(v) == 2))
+    arrays = [_display_array(img, i, ranges[i] is not None) for i, img in enumerate(images)]
     cmaps = _per_image(cmap, len(arrays), "cmap", lambda v: v is None or isinstance(v, str))
-    ranges = _per_image(vrange, len(arrays), "vrange", lambda v: v is None or (isinstance(v, tuple) and len(v) == 2))
     nrows = math.ceil(len(arrays) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for ax in axes.flat[len(arrays):]:

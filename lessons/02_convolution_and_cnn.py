@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from coursekit import color, env, filters, metrics, not_digits
-from coursekit.datasets import digits, photo
+from coursekit.datasets import digits, digits_sample, photo
 from coursekit.images import show
 from coursekit.models.classifier import CLASS_NAMES, DigitClassifier, train_step
 from coursekit.train import fit, infinite_batches
@@ -86,7 +86,7 @@ for i in range(3):
 feature_map = filters.conv2d(lecture_input, lecture_kernel)
 print("특징 맵 (3x3):")
 print(feature_map.astype(int))
-window_view = SlidingWindow(lecture_input, lecture_kernel)
+window_view = SlidingWindow(lecture_input, lecture_kernel, padding=0, stride=1)
 show(window_view.render(), size=6)
 
 # %% [markdown]
@@ -134,7 +134,7 @@ shape_L[1:5, 2] = 1
 shape_L[4, 2:5] = 1
 moved_corr = filters.conv2d(shape_L, corner, padding="same").astype(int)
 moved_conv = filters.convolve2d(shape_L, corner, padding="same").astype(int)
-show([shape_L, moved_corr, moved_conv],
+show([shape_L == 1, moved_corr == 1, moved_conv == 1],
      ["입력: L 모양", "상호상관 (conv2d)\n→ 오른쪽 아래로", "뒤집는 합성곱 (convolve2d)\n→ 왼쪽 위로"],
      cmap="gray", size=2.6)
 
@@ -182,9 +182,9 @@ gray = color.rgb_to_gray(cat)
 magnitude, gx, gy = filters.gradient_magnitude(gray)
 
 
-def to_display(values, offset=0.0):
-    """Float filter output -> uint8 for showing: add an offset, then clip to 0..255 (stated in the titles)."""
-    return np.clip(values + offset, 0, 255).astype(np.uint8)
+def to_display(values):
+    """Float filter output -> uint8 for showing: clip to 0..255 (the titles say what was done before)."""
+    return np.clip(values, 0, 255).astype(np.uint8)
 
 
 panels = [
@@ -195,17 +195,18 @@ panels = [
     (to_display(np.abs(gx)), "|소벨 x| (세로 경계)"),
     (to_display(np.abs(gy)), "|소벨 y| (가로 경계)"),
     (to_display(magnitude), "기울기 크기"),
-    (to_display(np.abs(filters.conv2d(gray, filters.kernel("laplacian"), padding="same", pad_mode="reflect"))) ,
-     "|라플라시안|"),
-    (to_display(filters.conv2d(gray, filters.kernel("emboss"), padding="same", pad_mode="reflect"), 128), "엠보스 (+128)"),
+    (to_display(4 * np.abs(filters.conv2d(gray, filters.kernel("laplacian"), padding="same", pad_mode="reflect"))),
+     "|라플라시안| × 4"),
+    (filters.filter_image(gray, filters.kernel("emboss")), "엠보스"),
 ]
-show([p for p, _ in panels], [t for _, t in panels], cmap="gray", columns=3, size=2.6)
+show([p for p, _ in panels], [t for _, t in panels], cmap="gray", ncols=3, size=2.6)
 
 # %% [markdown]
-# *그림: 블러는 털의 결을 지우고, 샤프닝은 수염과 털 끝을 또렷하게 합니다. 소벨 x는 세로로 난 경계(수염 뿌리, 귀의 옆선)에,
-# 소벨 y는 가로 경계(눈 위아래)에 반응합니다. 라플라시안은 잡음 같은 잔털에도 강하게 반응합니다 (2차 미분은 잡음에 민감).*
+# *그림: 블러는 털의 결을 지우고, 샤프닝은 수염과 털 끝을 또렷하게 합니다. 소벨 x는 세로로 난 경계(눈의 양옆, 얼굴의 옆선)에,
+# 소벨 y는 가로 경계(눈 위아래, 수염)에 반응합니다. 라플라시안은 값이 작아 4배로 키워 그렸는데, 잔털 같은 잡음에 고르게 반응합니다 (2차 미분은 잡음에 민감).
+# 엠보스는 커널의 합이 1이라 밝기를 지키면서 경계의 한쪽은 밝게, 반대쪽은 어둡게 만들어 도드라져 보입니다.*
 #
-# 음수가 나오는 커널(소벨, 라플라시안, 엠보스)은 그대로 보여 줄 수 없어서 절댓값을 취하거나 128을 더한 뒤 0~255로 잘랐습니다(clip).
+# 음수가 나오는 커널(소벨, 라플라시안)은 그대로 보여 줄 수 없어서 절댓값을 취한 뒤 0~255로 잘랐습니다(clip).
 # 화면에 보이기 위한 선택이고, 계산한 값 자체는 `conv2d` 의 실수 배열에 그대로 있습니다.
 
 # %% [markdown] tags=["slide"]
@@ -243,11 +244,11 @@ KernelEditor()
 #
 # **최대 풀링(max pooling)** 은 $2 \times 2$ 칸마다 가장 큰 값 하나만 남겨 가로·세로를 절반으로 줄입니다. **평균 풀링** 은 평균을 남깁니다.
 # 칸 안에서 조금 움직인 것은 풀링 결과에 드러나지 않으므로, 풀링을 거친 특징은 **작은 이동에 둔감**해집니다.
-# 테스트 숫자 200개를 오른쪽으로 1~3픽셀 옮겨, 원래 그림과 옮긴 그림이 얼마나 비슷한지(코사인 유사도, 1이면 같은 방향) 픽셀과 풀링 결과에서 비교합니다.
+# 시험용 숫자 200개(클래스마다 20개)를 오른쪽으로 1~3픽셀 옮겨, 원래 그림과 옮긴 그림이 얼마나 비슷한지(코사인 유사도, 1이면 같은 방향) 픽셀과 풀링 결과에서 비교합니다.
 
 # %%
 test_images, test_labels = digits("test")
-sample = test_images[:200, 0].numpy().astype(np.float64)
+sample = digits_sample(200, "test")[0][:, 0].numpy().astype(np.float64)
 
 
 def cosine(a, b):
@@ -302,9 +303,10 @@ history = fit(plain, train_step, infinite_batches(train_images, train_labels, ba
 
 with torch.no_grad():
     plain_accuracy = (plain(test_images).argmax(1) == test_labels).float().mean().item()
-print(f"{history.steps_run} 스텝 학습 후 시험 정확도: {plain_accuracy:.0%}")
+print(f"{history.steps_run} 스텝 학습 후 시험 정확도: {plain_accuracy:.1%}")
 history.plot(smooth=20)
 plt.title("짧은 학습의 손실과 정확도")
+plt.ylabel("손실 / 배치 정확도")
 plt.show()
 
 # %% [markdown]
@@ -313,19 +315,29 @@ plt.show()
 # %% [markdown] tags=["slide"]
 # ### 평범한 분류기는 잡음도 자신 있게 숫자라고 한다
 #
-# 소프트맥스 분류기는 어떤 입력이든 10개 클래스 중 하나에 확률을 몰아줘야 합니다. 숫자가 아닌 그림을 보여 주면 어떻게 될까요?
+# 소프트맥스 분류기는 어떤 입력이든 10개 클래스 중 하나에 확률을 나눠 줘야 하고, "모르겠다"는 답이 없습니다. 숫자가 아닌 그림 1000장씩을 보여 주면 어떻게 될까요?
 # 생성 모델이 만든 그림을 이 분류기로 채점한다면, 이런 약점은 곧 **속일 수 있는 잣대**라는 뜻입니다.
 
 # %%
-noise = torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+not_digit_sets = {
+    "균일 잡음": torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(1)),
+    "둥근 얼룩": not_digits.make_not_digits(1000, train_images, train_labels, seed=1, families=["blobs"]),
+    "심한 블러": not_digits.make_not_digits(1000, train_images, train_labels, seed=1, families=["blur"]),
+    "조각 섞기": not_digits.make_not_digits(1000, train_images, train_labels, seed=1, families=["patches"]),
+    "두 숫자 겹침": not_digits.make_not_digits(1000, train_images, train_labels, seed=1, families=["blend"]),
+}
 with torch.no_grad():
-    noise_probs = torch.softmax(plain(noise), dim=1)
-confident = noise_probs.max(1).values >= 0.9
-favorite = int(noise_probs.argmax(1).mode().values)
-print(f"균일 잡음 1000장 중 확신(≥0.9)하고 숫자로 읽은 비율: {confident.float().mean().item():.0%}")
-print(f"가장 많이 고른 클래스: {favorite} ({(noise_probs.argmax(1) == favorite).float().mean().item():.0%})")
+    for name, images in not_digit_sets.items():
+        probs = torch.softmax(plain(images), dim=1)
+        confident = (probs.max(1).values >= 0.9).float().mean().item()
+        favorite = int(probs.argmax(1).mode().values)
+        share = (probs.argmax(1) == favorite).float().mean().item()
+        print(f"{name:>7}: 확신(≥0.9)하고 숫자로 읽음 {confident:4.0%} | 가장 많이 고른 숫자 {favorite} ({share:.0%})")
+show([images[0] for images in not_digit_sets.values()], list(not_digit_sets), size=1.6)
 
 # %% [markdown]
+# *그림: 각 묶음의 첫 그림. 어느 것도 숫자가 아니지만, 평범한 분류기는 묶음마다 거의 한 숫자로 몰아서 답하고, 얼룩이나 겹친 숫자는 자신 있게 숫자라고 읽기도 합니다.*
+#
 # 그래서 이 강의의 **기준 분류기**(`metrics.reference_classifier()`)는 11번째 클래스 **"숫자 아님"** 을 함께 배웁니다.
 # 잡음, 심한 블러, 둥근 얼룩, 조각을 섞은 숫자, 두 숫자를 겹친 그림, 단색 그림(`coursekit.not_digits`)을 "숫자 아님"으로 가르치고,
 # 회전·크기·위치를 조금씩 바꾼 숫자로 더 오래 학습했습니다. 같은 코드(`coursekit train classifier`)로 다시 만들 수 있고,
@@ -366,7 +378,7 @@ plt.show()
 # %% tags=["slide"]
 first_filters = reference.conv1.weight.detach()[:, 0].numpy()
 limit = float(np.abs(first_filters).max())
-show(list(first_filters), [f"필터 {i}" for i in range(16)], cmap="RdBu_r", vrange=(-limit, limit), columns=8, size=1.3)
+show(list(first_filters), [f"필터 {i}" for i in range(16)], cmap="RdBu_r", vrange=(-limit, limit), ncols=8, size=1.3)
 
 # %% [markdown]
 # *그림: 빨강은 양수, 파랑은 음수 가중치입니다. 한쪽이 빨갛고 반대쪽이 파란 필터는 소벨처럼 그 방향의 경계에 반응하고,
@@ -376,7 +388,9 @@ show(list(first_filters), [f"필터 {i}" for i in range(16)], cmap="RdBu_r", vra
 digit = test_images[test_labels == 4][:1]
 with torch.no_grad():
     maps = reference.feature_maps(digit)[0][0]  # 첫 층: (16, 28, 28)
-show([digit[0, 0]] + list(maps[:7]), ["입력"] + [f"필터 {i}의 특징 맵" for i in range(7)], cmap="magma", columns=8, size=1.4)
+top = float(maps.max())
+show([digit[0, 0]] + list(maps[:7]), ["입력"] + [f"필터 {i}의 맵" for i in range(7)],
+     cmap=["gray"] + ["magma"] * 7, vrange=[None] + [(0.0, top)] * 7, ncols=8, size=1.4)
 
 # %% [markdown]
 # *그림: 같은 숫자 4라도 필터마다 밝아지는 곳이 다릅니다. 어떤 맵은 세로 획, 어떤 맵은 가로 획이나 획의 한쪽 가장자리에서 밝아집니다.*
@@ -402,7 +416,7 @@ FeatureMapViewer(reference, test_images[[3, 10, 25, 40]], test_labels[[3, 10, 25
 # 나중의 숫자를 읽을 수 있도록, 진짜 숫자와 명백한 가짜에서 잣대의 눈금을 먼저 재 둡니다.
 
 # %% tags=["slide"]
-real_train = train_images[:1000]
+real_train, _ = digits_sample(1000, "train")  # 클래스마다 100장 (digits()는 클래스 순서로 정렬되어 있음)
 fakes = {
     "진짜 (시험용)": test_images,
     "균일 잡음": torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(2)),
@@ -410,11 +424,10 @@ fakes = {
     "블러 σ=1": not_digits.gaussian_blur(real_train, 1.0).clamp(0, 1),
     "숫자 7만 반복": test_images[test_labels == 7][:1].repeat(1000, 1, 1, 1),
 }
-print(f"{'그림 1000장':<14}{'확신한 숫자':>8}{'숫자 아님':>8}{'커버리지':>8}{'프레셰 거리 (학습용 1000장과)':>24}")
 for name, images in fakes.items():
     score = metrics.classifier_score(images)
     distance = metrics.feature_distance(real_train, images)
-    print(f"{name:<14}{score.confident:>10.0%}{score.not_digit:>10.0%}{score.coverage:>9}/10{distance:>22.1f}")
+    print(f"{name:>10} | {score} | 학습용 1000장과의 프레셰 거리 {distance:.3g}")
 
 # %% [markdown]
 # 읽는 법:
@@ -452,17 +465,19 @@ from coursekit.checks.week02 import check_conv2d_valid, check_conv_layer, check_
 check_conv2d_valid(my_conv2d)
 
 # %% [markdown]
-# **연습 2.** 그림을 **오른쪽으로 한 픽셀** 옮기는 3x3 커널 `shift_right` 를 만드세요. 즉 `same` 패딩의 `conv2d` 출력 $(y, x)$ 가
+# **연습 2.** 그림을 **오른쪽으로 한 픽셀** 옮기는 3x3 커널을 돌려주는 함수 `shift_right()` 를 완성하세요. 즉 `same` 패딩의 `conv2d` 출력 $(y, x)$ 가
 # 입력 $(y, x-1)$ 과 같아야 합니다. 힌트: 2절의 L 모양 예제. 커널 가운데가 $(1, 1)$ 일 때 칸 $(u, v)$ 는 입력 $(y + u - 1,\ x + v - 1)$ 을 읽습니다.
 
 # %%
-### BEGIN SOLUTION
-shift_right = np.array([
-    [0, 0, 0],
-    [1, 0, 0],
-    [0, 0, 0],
-])
-### END SOLUTION
+def shift_right():
+    ### BEGIN SOLUTION
+    return np.array([
+        [0, 0, 0],
+        [1, 0, 0],
+        [0, 0, 0],
+    ])
+    ### END SOLUTION
+
 
 # %%
 check_shift_kernel(shift_right)

@@ -62,3 +62,25 @@ def test_portraits():
     np.testing.assert_array_equal(collins, datasets.photo("astronaut"))
     with pytest.raises(KeyError, match="collins, hopper"):
         datasets.portrait("lena")
+
+
+def test_digits_sample_is_balanced_shuffled_and_repeatable():
+    images, labels = datasets.digits_sample(200, "test", seed=3)
+    assert images.shape == (200, 1, 28, 28) and labels.shape == (200,)
+    assert torch.bincount(labels, minlength=10).tolist() == [20] * 10
+    assert len(torch.unique(labels[:20])) >= 5  # shuffled, not sorted by class
+    again, _ = datasets.digits_sample(200, "test", seed=3)
+    other, _ = datasets.digits_sample(200, "test", seed=4)
+    assert torch.equal(images, again) and not torch.equal(images, other)
+    test_images, _ = datasets.digits("test")
+    flat = test_images.flatten(1)
+    assert all(bool((flat == row).all(1).any()) for row in images[:5].flatten(1))  # drawn from the split
+
+
+def test_digits_sample_bad_input():
+    with pytest.raises(ValueError, match="multiple of 10"):
+        datasets.digits_sample(15)
+    with pytest.raises(ValueError, match="100 images per class"):
+        datasets.digits_sample(2000, "test")
+    with pytest.raises(ValueError, match="split must be one of"):
+        datasets.digits_sample(10, "valid")

@@ -165,6 +165,16 @@ def test_grid_per_image_colormaps_and_ranges(rgb):
         images.grid([rgb, rgb], cmap=["gray"])
 
 
+def test_grid_with_a_range_draws_signed_float_images_but_not_nan():
+    weights = np.linspace(-2.0, 3.0, 25).reshape(5, 5)
+    fig = images.grid([weights, torch.from_numpy(weights)], vrange=(-3.0, 3.0), cmap="RdBu_r")
+    assert fig.axes[0].images[0].get_clim() == (-3.0, 3.0)
+    with pytest.raises(images.ImageError, match="float images must lie in"):
+        images.grid([weights, weights])  # without a range, [0, 1] is still required
+    with pytest.raises(images.ImageError, match="NaN"):
+        images.grid([weights, np.full((5, 5), np.nan)], vrange=(0.0, 1.0))
+
+
 def test_grid_accepts_a_tensor_batch():
     fig = images.grid(torch.rand(4, 1, 7, 7), ncols=2)
     assert len(fig.axes) == 4

@@ -77,14 +77,16 @@ def test_frechet_distance_formula_on_exact_cases():
     assert metrics.frechet_distance(a, b) == pytest.approx(metrics.frechet_distance(b, a), rel=1e-9)
 
 
-def test_feature_distance_has_a_scale(train_digits, test_digits):
-    real_floor = metrics.feature_distance(train_digits[0][:1000], test_digits[0])
-    noise = metrics.feature_distance(torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(1)),
-                                     test_digits[0])
-    blurred = not_digits.gaussian_blur(train_digits[0][:1000], 2.0).clamp(0, 1)
-    blur = metrics.feature_distance(blurred, test_digits[0])
-    assert 0 <= real_floor < blur < noise
+def test_feature_distance_has_a_scale(test_digits):
+    real, _ = datasets.digits_sample(1000, "train")
+    real_floor = metrics.feature_distance(real, test_digits[0])
+    noise = metrics.feature_distance(torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(1)), real)
+    blur = metrics.feature_distance(not_digits.gaussian_blur(real, 2.0).clamp(0, 1), test_digits[0])
+    mild = metrics.feature_distance(not_digits.gaussian_blur(real, 1.0).clamp(0, 1), test_digits[0])
+    assert 0 <= real_floor < mild < blur < noise
     assert blur > 10 * real_floor
+    unbalanced = metrics.feature_distance(test_digits[0][:300], test_digits[0])  # sorted: digits 0-2 only
+    assert unbalanced > 5 * real_floor
 
 
 def test_features_are_64_dimensional(test_digits):

@@ -45,9 +45,9 @@ def check_conv2d_valid(answer) -> str:
 
 
 @checker("연습 2 · 이미지를 옮기는 커널")
-def check_shift_kernel(kernel) -> str:
-    """Exercise 2: a 3x3 kernel that moves the picture one pixel right (out[y, x] = in[y, x - 1])."""
-    got = _as_array(kernel, "커널")
+def check_shift_kernel(answer) -> str:
+    """Exercise 2: ``answer()`` returns a 3x3 kernel that moves the picture one pixel right (out[y, x] = in[y, x - 1])."""
+    got = _as_array(call(answer), "커널")
     if got.shape != (3, 3):
         raise Failed(f"커널의 모양이 {got.shape}입니다. 3x3이어야 합니다")
     image = np.random.default_rng(22).integers(0, 256, (12, 12)).astype(np.float64)

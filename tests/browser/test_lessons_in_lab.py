@@ -68,6 +68,11 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
         WidgetCheck("explorer", "색 공간", select_option("색 공간", "HSV")),
         WidgetCheck("threshold", "H (색상)", press_slider("H (색상)")),
     ],
+    "02_convolution_and_cnn.ipynb": [
+        WidgetCheck("window", "출력 위치", press_slider("출력 위치", times=3)),
+        WidgetCheck("kernel", "표시", select_option("표시", "minmax: 결과의 최소~최대를 0~255로 늘림")),
+        WidgetCheck("feature-maps", "채널", press_slider("채널", times=5)),
+    ],
 }
 
 

@@ -1,0 +1,270 @@
+"""A 2-D toy GAN on the ring of 8 Gaussians (:mod:`coursekit.ring`): trains in seconds on a CPU.
+
+Two small MLPs: a :class:`Generator` that turns noise ``z`` into a 2-D point and
+a :class:`Discriminator` that gives a logit ("real" when high). The step
+function :func:`make_gan_step` plugs into the course's one training loop,
+:func:`coursekit.train.fit`; :func:`train_toy_gan` does the whole run from a
+:class:`ToyConfig`. The two presets in :data:`CONFIGS` share the architecture,
+the optimizer and the budget and differ in a few knobs (see their comments):
+``"covering"`` reaches all 8 modes, ``"collapsing"`` ends on a few of them.
+
+Generator losses (``loss=``), with ``D(x) = sigmoid(logit)``:
+
+* ``"minimax"``: minimise ``log(1 - D(G(z)))``, the original game of Goodfellow et al. 2014.
+  When D confidently rejects the fakes (``D(G(z)) ≈ 0``) this loss is flat, so
+  G gets almost no gradient early in training;
+* ``"nonsaturating"``: minimise ``-log D(G(z))``, the same fixed point, but a
+  steep gradient exactly when the fakes are bad. This is what is used in practice.
+
+The discriminator may add a zero-centred R1 penalty (Mescheder et al. 2018),
+``r1_gamma / 2 * E_real |∇_x D(x)|²``: it keeps D smooth on the real data, so
+it cannot build the cliffs that throw the generator from one mode to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..env import seed_everything
+from ..ring import sample_ring
+from ..train import Callback, History, fit, infinite_batches
+
+LOSSES = ("nonsaturating", "minimax")
+
+
+def _mlp(sizes: Sequence[int], activation) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(activation())
+    return nn.Sequential(*layers)
+
+
+def _check_size(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+class Generator(nn.Module):
+    """An MLP from ``(N, latent_dim)`` noise to ``(N, 2)`` points: ``layers`` hidden layers of ``hidden`` ReLUs."""
+
+    def __init__(self, latent_dim: int = 2, hidden: int = 128, layers: int = 3):
+        super().__init__()
+        self.latent_dim = _check_size("latent_dim", latent_dim)
+        sizes = [self.latent_dim] + [_check_size("hidden", hidden)] * _check_size("layers", layers) + [2]
+        self.net = _mlp(sizes, nn.ReLU)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+
+class Discriminator(nn.Module):
+    """An MLP from ``(N, 2)`` points to ``(N,)`` logits ("real" when high): ``layers`` hidden layers of ``hidden``."""
+
+    def __init__(self, hidden: int = 128, layers: int = 3):
+        super().__init__()
+        sizes = [2] + [_check_size("hidden", hidden)] * _check_size("layers", layers) + [1]
+        self.net = _mlp(sizes, lambda: nn.LeakyReLU(0.2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(1)
+
+
+def generator_loss(fake_logits: torch.Tensor, loss: str = "nonsaturating") -> torch.Tensor:
+    """The generator's loss from D's logits on fakes: ``-log D(G(z))`` or ``log(1 - D(G(z)))`` (mean)."""
+    if loss == "nonsaturating":
+        return F.softplus(-fake_logits).mean()  # -log sigmoid(l)
+    if loss == "minimax":
+        return -F.softplus(fake_logits).mean()  # log(1 - sigmoid(l))
+    raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+
+
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy: ``-log D(x) - log(1 - D(G(z)))`` (means over the batch)."""
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
+def make_gan_step(latent_dim: int, loss: str = "nonsaturating", d_steps: int = 1, r1_gamma: float = 0.0):
+    """A step function for :func:`coursekit.train.fit` with models and optimizers named
+    ``"generator"`` and ``"discriminator"``.
+
+    Each step: ``d_steps`` discriminator updates on the batch of real points
+    against fresh fakes, then one generator update. Returns ``d_loss`` (the
+    cross-entropy, without the R1 term), ``g_loss``, and ``d_real`` / ``d_fake``,
+    D's mean probability "real" on the real points and on the fakes (from the
+    last discriminator update).
+    """
+    latent_dim = _check_size("latent_dim", latent_dim)
+    d_steps = _check_size("d_steps", d_steps)
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    if isinstance(r1_gamma, bool) or not isinstance(r1_gamma, (int, float)) or not r1_gamma >= 0:
+        raise ValueError(f"r1_gamma must be a number >= 0, got {r1_gamma!r}")
+
+    def gan_step(batch, state) -> dict[str, torch.Tensor]:
+        real = batch[0] if isinstance(batch, (tuple, list)) else batch
+        G, D = state.models["generator"], state.models["discriminator"]
+        n = len(real)
+        for _ in range(d_steps):
+            with torch.no_grad():
+                fake = G(torch.randn(n, latent_dim, device=real.device))
+            real_in = real.detach().requires_grad_(r1_gamma > 0)
+            real_logits, fake_logits = D(real_in), D(fake)
+            d_loss = discriminator_loss(real_logits, fake_logits)
+            total = d_loss
+            if r1_gamma > 0:
+                (grad,) = torch.autograd.grad(real_logits.sum(), real_in, create_graph=True)
+                total = d_loss + r1_gamma / 2 * grad.pow(2).sum(1).mean()
+            state.optimize(total, "discriminator")
+        D.requires_grad_(False)  # the generator step needs gradients through D, not for D
+        try:
+            g_loss = generator_loss(D(G(torch.randn(n, latent_dim, device=real.device))), loss)
+            state.optimize(g_loss, "generator")
+        finally:
+            D.requires_grad_(True)
+        return {
+            "d_loss": d_loss.detach(),
+            "g_loss": g_loss.detach(),
+            "d_real": torch.sigmoid(real_logits.detach()).mean(),
+            "d_fake": torch.sigmoid(fake_logits.detach()).mean(),
+        }
+
+    return gan_step
+
+
+@dataclass(frozen=True)
+class ToyConfig:
+    """Everything that decides a toy GAN run (besides the seed)."""
+
+    lr_g: float = 1e-3
+    lr_d: float = 1e-3
+    betas: tuple[float, float] = (0.5, 0.999)  # Adam's, for both networks
+    hidden: int = 128
+    layers: int = 3
+    latent_dim: int = 2
+    loss: str = "nonsaturating"
+    batch_size: int = 256
+    d_steps: int = 1
+    r1_gamma: float = 0.0  # zero-centred R1 penalty on D's gradient at real points (0: off)
+    steps: int = 2000
+    data_size: int = 8192  # points of the ring the batches are drawn from
+
+    def __post_init__(self):
+        for name in ("hidden", "layers", "latent_dim", "batch_size", "d_steps", "steps", "data_size"):
+            _check_size(name, getattr(self, name))
+        for name in ("lr_g", "lr_d"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
+        if len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
+        if self.batch_size > self.data_size:
+            raise ValueError(f"batch_size ({self.batch_size}) is larger than data_size ({self.data_size})")
+        if isinstance(self.r1_gamma, bool) or not isinstance(self.r1_gamma, (int, float)) or not self.r1_gamma >= 0:
+            raise ValueError(f"r1_gamma must be a number >= 0, got {self.r1_gamma!r}")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def replace(self, **changes) -> ToyConfig:
+        return replace(self, **changes)
+
+
+CONFIGS: dict[str, ToyConfig] = {}  # filled below, after the experiments that chose them
+
+
+def build_models(config: ToyConfig) -> tuple[Generator, Discriminator]:
+    return (
+        Generator(config.latent_dim, config.hidden, config.layers),
+        Discriminator(config.hidden, config.layers),
+    )
+
+
+def train_toy_gan(
+    config: ToyConfig,
+    *,
+    seed: int = 0,
+    steps: int | None = None,
+    callbacks: Sequence[Callback] = (),
+    progress: bool = False,
+    device: str = "cpu",
+) -> tuple[Generator, Discriminator, History]:
+    """Train a fresh G and D on the ring with :func:`coursekit.train.fit`; returns ``(G, D, history)``.
+
+    ``steps`` overrides ``config.steps``. The seed fixes the initial weights, the
+    data, the batch order and the noise. The CPU is the default device: these
+    networks are too small for a GPU to help.
+    """
+    if not isinstance(config, ToyConfig):
+        raise TypeError(f"config must be a ToyConfig (or one of CONFIGS), got {type(config).__name__}")
+    steps = config.steps if steps is None else steps
+    seed_everything(seed)
+    G, D = build_models(config)
+    optimizers = {
+        "generator": torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
+        "discriminator": torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas),
+    }
+    data = sample_ring(config.data_size, seed=seed)
+    batches = infinite_batches(data, batch_size=config.batch_size, seed=seed)
+    step_fn = make_gan_step(config.latent_dim, config.loss, config.d_steps, config.r1_gamma)
+    history = fit(
+        {"generator": G, "discriminator": D},
+        step_fn,
+        batches,
+        optimizers=optimizers,
+        steps=steps,
+        seed=seed,
+        device=device,
+        callbacks=callbacks,
+        progress=progress,
+    )
+    return G, D, history
+
+
+@torch.no_grad()
+def sample(G: Generator, n: int, seed: int = 0) -> torch.Tensor:
+    """``n`` generated points, ``(n, 2)`` on the CPU; the noise comes from its own generator seeded by ``seed``."""
+    n = _check_size("n", n)
+    was_training = G.training
+    G.eval()
+    try:
+        device = next(G.parameters()).device
+        z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed)).to(device)
+        return G(z).cpu()
+    finally:
+        G.train(was_training)
+
+
+@torch.no_grad()
+def decision_surface(D: Discriminator, extent: float = 3.0, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """D's probability "real" on an ``n`` x ``n`` grid over ``[-extent, extent]²``.
+
+    Returns ``(xs, ys, probs)``: ``xs`` and ``ys`` of shape ``(n,)``, ``probs`` of
+    shape ``(n, n)`` with ``probs[i, j]`` at the point ``(xs[j], ys[i])``, ready for
+    ``plt.contourf(xs, ys, probs)`` or ``imshow(probs, origin="lower")``.
+    """
+    n = _check_size("n", n)
+    if isinstance(extent, bool) or not isinstance(extent, (int, float)) or not (np.isfinite(extent) and extent > 0):
+        raise ValueError(f"extent must be a positive number, got {extent!r}")
+    xs = np.linspace(-extent, extent, n)
+    ys = np.linspace(-extent, extent, n)
+    gx, gy = np.meshgrid(xs, ys)
+    points = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32))
+    was_training = D.training
+    D.eval()
+    try:
+        device = next(D.parameters()).device
+        probs = torch.sigmoid(D(points.to(device))).cpu().numpy().reshape(n, n)
+    finally:
+        D.train(was_training)
+    return xs, ys, probs
