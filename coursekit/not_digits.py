@@ -81,16 +81,14 @@ def patches(count: int, digits: torch.Tensor, labels: torch.Tensor, generator: t
 
 
 def blend(count: int, digits: torch.Tensor, labels: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Two real digits of different classes on top of each other: an average or a brightest-pixel overlay."""
+    """Two real digits of different classes averaged: a faint double exposure, neither digit."""
     first = torch.randint(len(digits), (count,), generator=generator)
     second = torch.randint(len(digits), (count,), generator=generator)
     same = labels[first] == labels[second]
     while bool(same.any()):  # redraw the partners of same-class pairs
         second[same] = torch.randint(len(digits), (int(same.sum()),), generator=generator)
         same = labels[first] == labels[second]
-    a, b = digits[first], digits[second]
-    overlay = torch.rand(count, 1, 1, 1, generator=generator) < 0.5
-    return torch.where(overlay, torch.maximum(a, b), (a + b) / 2)
+    return (digits[first] + digits[second]) / 2
 
 
 def blank(count: int, digits: torch.Tensor, labels: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -108,6 +106,12 @@ FAMILIES: dict[str, Callable] = {
     "blend": blend,
     "blank": blank,
 }
+# The families the reference classifier is trained on. Blends are left out on
+# purpose: trained on them, the classifier learned "faint means not a digit"
+# and rejected 80 % of real digits blurred with sigma 1 (still easy to read);
+# test accuracy fell from 99.1 % to 98.8 % (96.3 % when real digits were also
+# softened). Blends stay here to show that limit (see ``recipes.classifier.evaluate``).
+TRAINED_FAMILIES = ("noise", "blur", "blobs", "patches", "blank")
 
 
 def make_not_digits(count: int, digits: torch.Tensor, labels: torch.Tensor, *, seed: int = 0, families=None):

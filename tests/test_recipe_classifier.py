@@ -15,8 +15,7 @@ from coursekit.recipes import classifier
 
 @pytest.fixture(scope="module")
 def train_digits():
-    images, labels = datasets.digits("train")
-    return images[:300], labels[:300]
+    return datasets.digits_sample(300, "train")
 
 
 def test_batches_mix_augmented_digits_and_non_digits(train_digits):

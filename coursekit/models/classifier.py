@@ -1,8 +1,8 @@
 """The digit classifier: a small CNN that reads 28x28 digits and can say "not a digit".
 
 It is the yardstick of weeks 3, 5 and 6 (see :mod:`coursekit.metrics`): its
-eleventh class, :data:`NOT_A_DIGIT`, is trained on noise, blur, blobs,
-shuffled patches and blends of two digits (:mod:`coursekit.not_digits`), so a
+eleventh class, :data:`NOT_A_DIGIT`, is trained on noise, heavy blur, blobs,
+shuffled patches and flat images (:mod:`coursekit.not_digits`), so a
 generator cannot score by producing confident nonsense.
 """
 

@@ -38,7 +38,7 @@ def classifier_batches(images, labels, *, batch_size: int = 128, not_digit_count
                        seed: int = 0):
     """Endless batches: augmented real digits plus ``not_digit_count`` non-digits drawn from a fixed pool."""
     generator = torch.Generator().manual_seed(seed)
-    fakes = not_digits.make_not_digits(pool, images, labels, seed=seed + 1)
+    fakes = not_digits.make_not_digits(pool, images, labels, seed=seed + 1, families=not_digits.TRAINED_FAMILIES)
     real = infinite_batches(images, labels, batch_size=batch_size - not_digit_count, seed=seed)
     for x, y in real:
         picked = fakes[torch.randint(pool, (not_digit_count,), generator=generator)]
@@ -50,7 +50,11 @@ def classifier_batches(images, labels, *, batch_size: int = 128, not_digit_count
 
 @torch.no_grad()
 def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
-    """Test-split accuracy, and the share of unseen non-digits (per family) called "not a digit"."""
+    """Test-split accuracy, and the share of unseen non-digits (per family) called "not a digit".
+
+    Every family in :data:`not_digits.FAMILIES` is measured, including the
+    ones left out of training (``blend``), so the manifest shows the limits too.
+    """
     model.eval()
     images, labels = datasets.digits("test")
     train_images, train_labels = datasets.digits("train")
@@ -63,6 +67,8 @@ def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
 
 def train_classifier(*, steps: int = 4000, seed: int = 0, lr: float = 2e-3, progress: bool = True, device=None):
     """Train a :class:`DigitClassifier` from scratch; returns ``(model, history)``."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
     torch.manual_seed(seed)
     model = DigitClassifier()
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
