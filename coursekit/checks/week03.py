@@ -19,10 +19,10 @@ ATOL = 1e-4
 def _scalar(value, name: str) -> torch.Tensor:
     """A loss the student returned as a 0-d float tensor (detached), or :class:`Failed`."""
     if value is None:
-        raise Failed(f"{name}이(가) None입니다 (return을 잊었나요?)")
+        raise Failed(f"{name}가 None입니다 (return을 잊었나요?)")
     if not isinstance(value, torch.Tensor):
         raise Failed(
-            f"{name}은(는) 텐서여야 합니다 (받은 것: {type(value).__name__}). "
+            f"{name}는 텐서여야 합니다 (받은 것: {type(value).__name__}). "
             ".item()이나 float()로 바꾸면 backward()로 학습할 수 없습니다"
         )
     if value.numel() != 1:
@@ -127,7 +127,7 @@ def check_gan_losses(answer) -> str:
                 else "g_loss = −mean log σ(fake) (비포화 손실)"
             )
             raise Failed(
-                f"{name}이(가) {float(got):.4f}인데 {float(want):.4f}여야 합니다. "
+                f"{name}가 {float(got):.4f}인데 {float(want):.4f}여야 합니다. "
                 + (hint if hint else f"식을 확인하세요: {formula}")
             )
     return "판별자 손실과 비포화 생성자 손실이 맞고, ±200 같은 큰 로짓에서도 안정적입니다"
@@ -162,14 +162,13 @@ def check_slerp(answer) -> str:
     a, b = torch.randn(64, generator=rng), torch.randn(64, generator=rng)
 
     # endpoints first: the easiest thing to get right, and the clearest message
-    for t, want, name in ((0.0, a, "a"), (1.0, b, "b")):
-        got = _vector(call(answer, a.clone(), b.clone(), t), a, f"t = {t:g}")
+    start = _vector(call(answer, a.clone(), b.clone(), 0.0), a, "t = 0")
+    end = _vector(call(answer, a.clone(), b.clone(), 1.0), a, "t = 1")
+    if _same(start, b.double()) and _same(end, a.double()):
+        raise Failed("t = 0에서 b, t = 1에서 a가 나왔습니다: a와 b의 가중치가 바뀌었습니다 (t = 0 → a, t = 1 → b)")
+    for t, got, want, name in ((0, start, a, "a"), (1, end, b, "b")):
         if not _same(got, want.double()):
-            other = b if name == "a" else a
-            if _same(got, other.double()):
-                raise Failed(f"t = {t:g}에서 {'b' if name == 'a' else 'a'}가 나왔습니다: a와 b의 가중치가 바뀌었습니다 "
-                             "(t = 0 → a, t = 1 → b)")
-            raise Failed(f"t = {t:g}에서는 {name}이(가) 그대로 나와야 합니다 (양 끝점)")
+            raise Failed(f"t = {t}에서는 {name}가 그대로 나와야 합니다 (양 끝점)")
 
     u, v = _unit(torch.randn(64, generator=rng)), _unit(torch.randn(64, generator=rng))
     cases = [
@@ -185,17 +184,17 @@ def check_slerp(answer) -> str:
         if _same(got, want):
             unit_passed = unit_passed or x is u
             continue
+        if unit_passed:
+            raise Failed(
+                f"{where}: 단위 벡터에서는 맞는데 길이가 1이 아닌 벡터에서 틀립니다. 각도는 단위 벡터끼리의 "
+                "내적으로 구하세요: cos Ω = a·b / (|a||b|) (결과는 정규화하지 않은 a, b를 섞습니다)"
+            )
         if _same(got, lerp(x, y, t).double()):
             ends = f"|a| = {float(x.norm()):.2f}, |b| = {float(y.norm()):.2f}"
             raise Failed(
                 f"{where}: 직선 보간(lerp)을 돌려주었습니다. 결과의 길이가 {float(got.norm()):.2f}로 "
                 f"양 끝({ends})보다 짧아집니다 (구의 안쪽을 지남). slerp는 각도 Ω를 따라 "
                 "sin((1−t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b 로 섞어 길이를 유지합니다"
-            )
-        if unit_passed:
-            raise Failed(
-                f"{where}: 단위 벡터에서는 맞는데 길이가 1이 아닌 벡터에서 틀립니다. 각도는 단위 벡터끼리의 "
-                "내적으로 구하세요: cos Ω = a·b / (|a||b|) (결과는 정규화하지 않은 a, b를 섞습니다)"
             )
         if not bool(torch.isfinite(got).all()):
             raise Failed(f"{where}: 결과에 NaN이 있습니다. cos Ω = a·b / (|a||b|)로 정규화했는지, "
@@ -225,68 +224,76 @@ def check_slerp(answer) -> str:
 # --- exercise 3 ------------------------------------------------------------------------------
 
 
-def _modes_variants(points: np.ndarray, k: int, radius: float, std: float) -> list[tuple[int, str]]:
-    """(count, hint) for the usual mistakes in counting covered modes."""
+def _modes_variants(points: np.ndarray, k: int, radius: float, std: float) -> dict[str, tuple[int, str]]:
+    """name -> (the count that mistake gives, its hint), for the usual mistakes in counting covered modes."""
     n = len(points)
-    modes = ring_modes(k, radius)
-    distances = np.linalg.norm(points[:, None] - modes[None], axis=2)
+    distances = np.linalg.norm(points[:, None] - ring_modes(k, radius)[None], axis=2)
     nearest = distances.argmin(1)
-    good = distances[np.arange(n), nearest] <= 3 * std
+    closest = distances[np.arange(n), nearest]
+    good = closest <= 3 * std
     threshold = max(1, math.ceil(0.01 * n - 1e-9))
 
-    def covered(mask, need) -> int:
-        return int((np.bincount(nearest[mask], minlength=k) >= need).sum())
+    def covered(mask, need: int, strict: bool = False) -> int:
+        counts = np.bincount(nearest[mask], minlength=k)
+        return int((counts > need).sum() if strict else (counts >= need).sum())
 
-    every = np.ones(n, bool)
-    return [
-        (covered(every, threshold),
-         "3σ 조건을 빠뜨렸습니다: 가장 가까운 모드가 3·std보다 멀리 있는 샘플은 어느 모드에도 세지 않습니다"),
-        (covered(good, 1),
-         "1% 기준을 빠뜨렸습니다: 샘플 한두 개로는 모드를 포착했다고 하지 않습니다. 모드마다 고품질 샘플이 "
-         "전체 n개의 1% 이상(최소 1개)이어야 합니다"),
-        (covered(distances[np.arange(n), nearest] <= std, threshold),
-         "거리 기준이 std입니다: 고품질 샘플은 가장 가까운 모드에서 3·std 이내입니다"),
-        (covered(good, max(1, math.ceil(0.01 * max(int(good.sum()), 1) - 1e-9))),
-         "1%의 기준이 고품질 샘플 수입니다: 전체 샘플 수 n의 1%로 하세요"),
-        (int((np.bincount(nearest[good], minlength=k) > threshold).sum()),
-         "정확히 1%인 모드도 포착된 것입니다: '1% 이상'이므로 > 대신 >= 를 쓰세요"),
-        (int((np.bincount(nearest[good], minlength=k) >= 0.01 * n).sum()) if n < 100 else -1,
-         "샘플이 100개보다 적으면 1%는 1개보다 작습니다: 기준은 최소 1개입니다 (max(1, ceil(0.01·n)))"),
-    ]
+    return {
+        "no_3sigma": (
+            covered(np.ones(n, bool), threshold),
+            "3σ 조건을 빠뜨렸습니다: 가장 가까운 모드가 3·std보다 멀리 있는 샘플은 어느 모드에도 세지 않습니다",
+        ),
+        "no_share": (
+            covered(good, 1),
+            "1% 기준을 빠뜨렸습니다: 샘플 한두 개로는 모드를 포착했다고 하지 않습니다. 모드마다 고품질 샘플이 "
+            "전체 n개의 1% 이상(최소 1개)이어야 합니다",
+        ),
+        "one_sigma": (
+            covered(closest <= std, threshold),
+            "거리 기준이 std입니다: 고품질 샘플은 가장 가까운 모드에서 3·std 이내입니다",
+        ),
+        "share_of_good": (
+            covered(good, max(1, math.ceil(0.01 * int(good.sum()) - 1e-9))),
+            "1%를 고품질 샘플 수에 대해 계산했습니다: 기준은 전체 샘플 수 n의 1%입니다 (max(1, ceil(0.01·n)))",
+        ),
+        "strict": (
+            covered(good, threshold, strict=True),
+            "정확히 1%인 모드도 포착된 것입니다: '1% 이상'이므로 > 대신 >= 를 쓰세요",
+        ),
+    }
 
 
-def _cluster(mode: np.ndarray, count: int, spread: float, rng: np.random.Generator) -> np.ndarray:
+def _cluster(mode: np.ndarray, count: int, rng: np.random.Generator, spread: float = 0.05) -> np.ndarray:
     return mode + spread * rng.standard_normal((count, 2))
 
 
 def _mode_cases():
+    """(description, points, ring arguments, the mistake the case is built to catch)."""
     rng = np.random.default_rng(51)
     modes = ring_modes()
-    full = sample_ring(2000, seed=5).numpy()
+    full = sample_ring(2000, seed=5).numpy().astype(np.float64)
     nearest = np.linalg.norm(full[:, None] - modes[None], axis=2).argmin(1)
     two = full[np.isin(nearest, [2, 5])]
-    angles = 2 * np.pi * (np.arange(300) + 0.5) / 8 / 37.5  # points between the modes and the centre
+    angles = 2 * np.pi * np.arange(300) / 300
     far = np.concatenate([
-        _cluster(modes[1], 300, 0.05, rng),
-        _cluster(modes[6], 300, 0.05, rng),
-        1.0 * np.stack([np.cos(angles), np.sin(angles)], 1),  # radius 1: nearest some mode, but 1 away
-        _cluster(modes[0] * 1.5, 200, 0.05, rng),  # outside the ring, beyond 3 std of mode 0
+        _cluster(modes[1], 300, rng),
+        _cluster(modes[6], 300, rng),
+        np.stack([np.cos(angles), np.sin(angles)], 1),  # radius 1: at least 1 from every mode
+        _cluster(modes[0] * 1.5, 200, rng),  # outside the ring, 1 from mode 0
     ])
-    below = np.concatenate([_cluster(modes[0], 1990, 0.05, rng), _cluster(modes[3], 10, 0.05, rng)])
-    exact = np.concatenate([_cluster(modes[0], 990, 0.05, rng), _cluster(modes[4], 10, 0.05, rng)])
-    offset = modes[[0, 1, 2]] + np.array([0.0, 0.1])  # 2σ away from their mode (σ = 0.05)
-    two_sigma = np.repeat(offset, [40, 40, 40], axis=0)
-    strays = np.concatenate([_cluster(modes[7], 150, 0.05, rng), np.full((50, 2), 9.0)])  # 25% far away
+    two_sigma = np.repeat(modes[[0, 1, 2]] + np.array([0.0, 0.1]), 40, axis=0)  # 2σ from their mode (σ = 0.05)
+    below = np.concatenate([_cluster(modes[0], 1990, rng), _cluster(modes[3], 10, rng)])
+    exact = np.concatenate([_cluster(modes[0], 990, rng), _cluster(modes[4], 10, rng)])
+    strays = np.concatenate([_cluster(modes[7], 300, rng), _cluster(modes[2], 4, rng), np.full((100, 2), 9.0)])
     small = ring_modes(5, 1.0)[[0, 1, 3]].repeat([3, 2, 1], axis=0) + 0.02 * rng.standard_normal((6, 2))
     return [
-        ("8개 모드 모두에서 뽑은 샘플 2,000개", full, {}),
-        ("모드 2와 5에서만 나온 샘플", two, {}),
-        ("두 모드 + 어느 모드에서도 먼 점 800개", far, {}),
-        ("모드 0에 1,990개, 모드 3에 10개 (0.5%)", below, {}),
-        ("모드 0에 990개, 모드 4에 정확히 10개 (1%)", exact, {}),
-        ("모드에서 정확히 2σ 떨어진 점들", two_sigma, {}),
-        ("모드 7에 150개 + 먼 점 50개", strays, {}),
-        ("모드 5개, 반지름 1, std 0.1인 고리에 샘플 6개", small, {"k": 5, "radius": 1.0, "std": 0.1}),
+        ("8개 모드 모두에서 뽑은 샘플 2,000개", full, {}, "no_3sigma"),
+        ("모드 2와 5에서만 나온 샘플", two, {}, "no_3sigma"),
+        ("두 모드 + 어느 모드에서도 먼 점 500개", far, {}, "no_3sigma"),
+        ("모드 0, 1, 2에서 정확히 2σ 떨어진 점 120개", two_sigma, {}, "one_sigma"),
+        ("모드 0에 1,990개, 모드 3에 10개 (0.5%)", below, {}, "no_share"),
+        ("모드 0에 990개, 모드 4에 정확히 10개 (1%)", exact, {}, "strict"),
+        ("모드 7에 300개, 모드 2에 4개, 먼 점 100개 (n = 404)", strays, {}, "share_of_good"),
+        ("모드 5개, 반지름 1, std 0.1인 고리에 샘플 6개", small, {"k": 5, "radius": 1.0, "std": 0.1}, "strict"),
     ]
 
 
@@ -299,7 +306,7 @@ def check_modes_covered(answer) -> str:
     covered when at least ``max(1, ceil(0.01 * n))`` high-quality samples have
     it as their nearest mode (``n``: all samples).
     """
-    for where, points, ring in _mode_cases():
+    for where, points, ring, likely in _mode_cases():
         k, radius, std = ring.get("k", 8), ring.get("radius", 2.0), ring.get("std", 0.05)
         samples = torch.from_numpy(points.astype(np.float32))
         modes = torch.from_numpy(ring_modes(k, radius).astype(np.float32))
@@ -315,8 +322,9 @@ def check_modes_covered(answer) -> str:
             raise Failed(f"모드의 개수는 정수여야 하는데 {value:g}입니다")
         if int(value) == want:
             continue
-        hint = next((h for count, h in _modes_variants(points.astype(np.float32).astype(np.float64), k, radius, std)
-                     if count == int(value) != want), "")
+        variants = _modes_variants(points.astype(np.float32).astype(np.float64), k, radius, std)
+        order = [likely] + [name for name in variants if name != likely]
+        hint = next((variants[name][1] for name in order if variants[name][0] == int(value)), "")
         raise Failed(
             f"{where}: 포착한 모드는 {want}개인데 {int(value)}개라고 했습니다. "
             + (hint or "각 샘플을 가장 가까운 모드에 배정하고, 3·std 이내인 샘플만 세어, n의 1% 이상 받은 모드를 세세요")

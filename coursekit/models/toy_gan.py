@@ -1,24 +1,16 @@
 """A 2-D toy GAN on the ring of 8 Gaussians (:mod:`coursekit.ring`): trains in seconds on a CPU.
 
 Two small MLPs: a :class:`Generator` that turns noise ``z`` into a 2-D point and
-a :class:`Discriminator` that gives a logit ("real" when high). The step
-function :func:`make_gan_step` plugs into the course's one training loop,
-:func:`coursekit.train.fit`; :func:`train_toy_gan` does the whole run from a
-:class:`ToyConfig`. The two presets in :data:`CONFIGS` share the architecture,
+a :class:`Discriminator` that gives a logit ("real" when high). They are
+trained by the course's one training loop, :func:`coursekit.train.fit`, with
+the GAN step every GAN of the course shares,
+:func:`coursekit.adversarial.make_gan_step`; :func:`train_toy_gan` does the
+whole run from a :class:`ToyConfig`. The two presets in :data:`CONFIGS` share the architecture,
 the optimizer and the budget and differ in a few knobs (see their comments):
 ``"covering"`` reaches all 8 modes, ``"collapsing"`` ends on a few of them.
 
-Generator losses (``loss=``), with ``D(x) = sigmoid(logit)``:
-
-* ``"minimax"``: minimise ``log(1 - D(G(z)))``, the original game of Goodfellow et al. 2014.
-  When D confidently rejects the fakes (``D(G(z)) ≈ 0``) this loss is flat, so
-  G gets almost no gradient early in training;
-* ``"nonsaturating"``: minimise ``-log D(G(z))``, the same fixed point, but a
-  steep gradient exactly when the fakes are bad. This is what is used in practice.
-
-The discriminator may add a zero-centred R1 penalty (Mescheder et al. 2018),
-``r1_gamma / 2 * E_real |∇_x D(x)|²``: it keeps D smooth on the real data, so
-it cannot build the cliffs that throw the generator from one mode to the next.
+The losses (non-saturating or minimax) and the optional R1 penalty are
+explained in :mod:`coursekit.adversarial`.
 """
 
 from __future__ import annotations
@@ -28,14 +20,13 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from ..adversarial import LOSSES, make_gan_step
 from ..env import seed_everything
 from ..ring import sample_ring
 from ..train import Callback, History, fit, infinite_batches
 
-LOSSES = ("nonsaturating", "minimax")
 
 
 def _mlp(sizes: Sequence[int], activation) -> nn.Sequential:
@@ -76,68 +67,6 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)
-
-
-def generator_loss(fake_logits: torch.Tensor, loss: str = "nonsaturating") -> torch.Tensor:
-    """The generator's loss from D's logits on fakes: ``-log D(G(z))`` or ``log(1 - D(G(z)))`` (mean)."""
-    if loss == "nonsaturating":
-        return F.softplus(-fake_logits).mean()  # -log sigmoid(l)
-    if loss == "minimax":
-        return -F.softplus(fake_logits).mean()  # log(1 - sigmoid(l))
-    raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-
-
-def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """Binary cross-entropy: ``-log D(x) - log(1 - D(G(z)))`` (means over the batch)."""
-    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
-
-
-def make_gan_step(latent_dim: int, loss: str = "nonsaturating", d_steps: int = 1, r1_gamma: float = 0.0):
-    """A step function for :func:`coursekit.train.fit` with models and optimizers named
-    ``"generator"`` and ``"discriminator"``.
-
-    Each step: ``d_steps`` discriminator updates on the batch of real points
-    against fresh fakes, then one generator update. Returns ``d_loss`` (the
-    cross-entropy, without the R1 term), ``g_loss``, and ``d_real`` / ``d_fake``,
-    D's mean probability "real" on the real points and on the fakes (from the
-    last discriminator update).
-    """
-    latent_dim = _check_size("latent_dim", latent_dim)
-    d_steps = _check_size("d_steps", d_steps)
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    if isinstance(r1_gamma, bool) or not isinstance(r1_gamma, (int, float)) or not r1_gamma >= 0:
-        raise ValueError(f"r1_gamma must be a number >= 0, got {r1_gamma!r}")
-
-    def gan_step(batch, state) -> dict[str, torch.Tensor]:
-        real = batch[0] if isinstance(batch, (tuple, list)) else batch
-        G, D = state.models["generator"], state.models["discriminator"]
-        n = len(real)
-        for _ in range(d_steps):
-            with torch.no_grad():
-                fake = G(torch.randn(n, latent_dim, device=real.device))
-            real_in = real.detach().requires_grad_(r1_gamma > 0)
-            real_logits, fake_logits = D(real_in), D(fake)
-            d_loss = discriminator_loss(real_logits, fake_logits)
-            total = d_loss
-            if r1_gamma > 0:
-                (grad,) = torch.autograd.grad(real_logits.sum(), real_in, create_graph=True)
-                total = d_loss + r1_gamma / 2 * grad.pow(2).sum(1).mean()
-            state.optimize(total, "discriminator")
-        D.requires_grad_(False)  # the generator step needs gradients through D, not for D
-        try:
-            g_loss = generator_loss(D(G(torch.randn(n, latent_dim, device=real.device))), loss)
-            state.optimize(g_loss, "generator")
-        finally:
-            D.requires_grad_(True)
-        return {
-            "d_loss": d_loss.detach(),
-            "g_loss": g_loss.detach(),
-            "d_real": torch.sigmoid(real_logits.detach()).mean(),
-            "d_fake": torch.sigmoid(fake_logits.detach()).mean(),
-        }
-
-    return gan_step
 
 
 @dataclass(frozen=True)
@@ -226,7 +155,7 @@ def train_toy_gan(
     }
     data = sample_ring(config.data_size, seed=seed)
     batches = infinite_batches(data, batch_size=config.batch_size, seed=seed)
-    step_fn = make_gan_step(config.latent_dim, config.loss, config.d_steps, config.r1_gamma)
+    step_fn = make_gan_step(config.latent_dim, loss=config.loss, d_steps=config.d_steps, r1_gamma=config.r1_gamma)
     history = fit(
         {"generator": G, "discriminator": D},
         step_fn,

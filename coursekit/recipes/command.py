@@ -2,28 +2,66 @@
 
 from __future__ import annotations
 
+import importlib
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..checkpoints import save_checkpoint
 from ..paths import checkpoint_dir
 
 
-def _train_classifier(args) -> int:
-    from . import classifier
+@dataclass(frozen=True)
+class Recipe:
+    """How ``coursekit train MODEL`` runs one recipe module ``coursekit.recipes.<module>``.
 
+    The module has ``COMMAND``, ``NAME``, ``DEFAULTS`` (``steps``, ``seed``), a
+    ``train`` function called as ``train(steps=, seed=, device=)`` that returns
+    ``(model, history)``, and ``evaluate(model) -> {metric: value}``; an optional
+    ``SETTINGS`` dict is recorded in the manifest.
+    """
+
+    module: str
+    train: str
+    help: str
+    losses: tuple[str, ...]  # recorded as final_<loss>: the mean of the last 100 records
+
+
+RECIPES = {
+    "classifier": Recipe("classifier", "train_classifier", "the digit classifier behind coursekit.metrics", ("loss",)),
+    "dcgan": Recipe("dcgan", "train_dcgan", "the DCGAN of week 3 (digits)", ("d_loss", "g_loss", "d_real", "d_fake")),
+    "stylegan": Recipe("stylegan", "train_stylegan", "the miniature StyleGAN of week 3 (digits)",
+                       ("d_loss", "g_loss", "d_real", "d_fake")),
+}
+
+
+def _recipe_module(name: str):
+    return importlib.import_module(f"{__package__}.{RECIPES[name].module}")
+
+
+def _train(args) -> int:
+    recipe, module = RECIPES[args.model], _recipe_module(args.model)
+    if args.steps < 1:
+        raise ValueError(f"--steps must be a positive number of optimizer steps, got {args.steps}")
+    folder = args.out if args.out is not None else checkpoint_dir()
+    if not Path(folder).is_dir():  # fail before training, not after
+        raise FileNotFoundError(f"checkpoint folder {folder} does not exist; create it first")
     started = time.perf_counter()
-    model, history = classifier.train_classifier(steps=args.steps, seed=args.seed, device=args.device)
+    model, history = getattr(module, recipe.train)(steps=args.steps, seed=args.seed, device=args.device)
     seconds = time.perf_counter() - started
-    metrics = classifier.evaluate(model)
-    command = classifier.COMMAND + _options(args, classifier.DEFAULTS)
+    metrics = module.evaluate(model)
+    command = module.COMMAND + _options(args, module.DEFAULTS)
+    extra = {"steps": args.steps, "seed": args.seed, "train_seconds": round(seconds, 1),
+             "hardware": _hardware(args.device)}
+    extra.update({f"final_{loss}": round(history.mean(loss, last=100), 4) for loss in recipe.losses})
+    if hasattr(module, "SETTINGS"):
+        extra["settings"] = module.SETTINGS
     path = save_checkpoint(
         model,
-        classifier.NAME,
+        module.NAME,
         command=command,
         metrics={k: round(v, 4) for k, v in metrics.items()},
-        extra={"steps": args.steps, "seed": args.seed, "train_seconds": round(seconds, 1),
-               "hardware": _hardware(args.device), "final_loss": round(history.mean("loss", last=100), 4)},
+        extra=extra,
         directory=args.out,
     )
     for key, value in metrics.items():
@@ -48,16 +86,15 @@ def _hardware(device: str | None) -> str:
 
 
 def add_commands(commands) -> None:
-    """Register ``coursekit train classifier`` on the ``coursekit`` command's subparsers."""
-    from . import classifier
-
+    """Register ``coursekit train MODEL`` (one subcommand per entry of :data:`RECIPES`)."""
     train = commands.add_parser("train", help="train a reference checkpoint (written to data/checkpoints/)")
     models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
-    parser = models.add_parser("classifier", help="the digit classifier behind coursekit.metrics")
-    parser.set_defaults(run=_train_classifier, **classifier.DEFAULTS)
-    parser.add_argument("--steps", type=int, help=f"optimizer steps (default {classifier.DEFAULTS['steps']})")
-    parser.add_argument("--seed", type=int, help=f"random seed (default {classifier.DEFAULTS['seed']})")
-    for sub in (parser,):
-        sub.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
-        sub.add_argument("--out", type=Path, default=None,
-                         help=f"folder for the checkpoint (default: {checkpoint_dir()})")
+    for name, recipe in RECIPES.items():
+        defaults = _recipe_module(name).DEFAULTS
+        parser = models.add_parser(name, help=recipe.help)
+        parser.set_defaults(run=_train, **defaults)
+        parser.add_argument("--steps", type=int, help=f"optimizer steps (default {defaults['steps']})")
+        parser.add_argument("--seed", type=int, help=f"random seed (default {defaults['seed']})")
+        parser.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
+        parser.add_argument("--out", type=Path, default=None,
+                            help=f"folder for the checkpoint (default: {checkpoint_dir()})")

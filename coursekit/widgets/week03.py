@@ -92,7 +92,9 @@ def _classifier(classifier, *, required: bool):
     """The classifier to use: the shipped one for :data:`REFERENCE`, a module as given, or ``None``."""
     if isinstance(classifier, str):
         if classifier != REFERENCE:
-            raise ValueError(f"classifier must be {REFERENCE!r} (the shipped one), a torch module or None, got {classifier!r}")
+            raise ValueError(
+                f"classifier must be {REFERENCE!r} (the shipped one), a torch module or None, got {classifier!r}"
+            )
         from ..metrics import reference_classifier
 
         return reference_classifier()
