@@ -93,7 +93,7 @@ show(window_view.render(), size=6)
 # *그림: 왼쪽 입력에서 테두리 친 3x3 창과 커널의 곱의 합이 오른쪽 특징 맵의 강조된 칸(6)이 됩니다.*
 #
 # 아래 위젯에서 **출력 위치** 슬라이더를 움직여 창을 한 칸씩 옮겨 보세요. 아래 줄에 그 위치의 곱의 합이 나옵니다.
-# 커널 크기, 패딩, 스트라이드도 바꿀 수 있습니다 (3절에서 다시 봅니다).
+# 패딩과 스트라이드도 바꿀 수 있습니다 (3절에서 다시 봅니다). 그림 안의 글자는 영어입니다: input(입력), padding(패딩), output(출력).
 
 # %%
 window_view
@@ -101,7 +101,7 @@ window_view
 # %% [markdown] tags=["slide"]
 # ## 2. 딥러닝의 "합성곱"은 상호상관이다
 #
-# 수학과 신호 처리의 합성곱은 커널을 **상하좌우로 뒤집은 뒤** 곱의 합을 구합니다:
+# 수학과 신호 처리의 합성곱은 커널을 **상하·좌우로 모두 뒤집은(180° 돌린) 뒤** 곱의 합을 구합니다:
 # $(I * K)[i, j] = \sum_{u,v} I[i - u, j - v]\,K[u, v]$.
 # PyTorch의 `conv2d`, OpenCV의 `filter2D`, 그리고 우리의 `filters.conv2d` 는 뒤집지 않는 **상호상관(cross-correlation)** 입니다.
 # 커널은 어차피 학습되는 값이라 뒤집든 안 뒤집든 배울 수 있는 것은 같으므로, 딥러닝에서는 더 단순한 쪽을 "합성곱"이라 부릅니다.
@@ -125,7 +125,8 @@ print(f"뒤집는 합성곱과 상호상관의 평균 차이: {np.abs(flipped - 
 
 # %% [markdown]
 # 대칭인 커널(블러, 라플라시안)은 뒤집어도 같으니 차이가 없습니다. 왼쪽 위 칸만 1인 비대칭 커널로 차이를 눈으로 봅시다.
-# 상호상관에서 출력 $(i, j)$ 는 입력 $(i-1, j-1)$ 을 읽으므로 그림이 **오른쪽 아래로**, 뒤집는 합성곱에서는 **왼쪽 위로** 한 칸 움직입니다.
+# `same` 패딩에서는 커널의 가운데 칸 $(1, 1)$ 이 출력 위치에 놓이므로, 커널의 칸 $(u, v)$ 는 입력 $(i + u - 1,\ j + v - 1)$ 을 읽습니다.
+# 왼쪽 위 칸 $(0, 0)$ 만 1이면 상호상관의 출력 $(i, j)$ 는 입력 $(i-1, j-1)$ 을 읽으므로 그림이 **오른쪽 아래로**, 뒤집는 합성곱에서는 **왼쪽 위로** 한 칸 움직입니다.
 
 # %% tags=["slide"]
 corner = np.array([[1, 0, 0], [0, 0, 0], [0, 0, 0]])
@@ -152,15 +153,18 @@ show([shape_L == 1, moved_corr == 1, moved_conv == 1],
 # 홀수 커널에 $p = (k-1)/2$, $s = 1$ 을 쓰면 $n_\text{out} = n$ 입니다 (`same` 패딩).
 
 # %%
-for n, k_size, p, s in [(5, 3, 0, 1), (5, 3, 1, 1), (7, 3, 1, 2), (28, 5, 2, 1), (28, 2, 0, 2), (32, 4, 1, 3)]:
+for n, k_size, p, s in [(5, 3, 0, 1), (5, 3, 1, 1), (7, 3, 1, 2), (28, 5, 2, 1), (28, 2, 0, 2), (32, 4, 1, 4)]:
     out = filters.conv2d(np.zeros((n, n)), np.ones((k_size, k_size)), padding=p, stride=s)
     print(f"n={n:2d}, k={k_size}, p={p}, s={s}:  공식 ⌊({n} + {2 * p} − {k_size}) / {s}⌋ + 1 = "
           f"{filters.output_size(n, k_size, p, s):2d},  conv2d 결과 {out.shape[0]}x{out.shape[1]}")
 
 # %% [markdown]
-# 마지막 줄처럼 나누어떨어지지 않으면 남는 칸은 버립니다 (내림). 위 1절의 위젯에서 패딩과 스트라이드를 바꿔,
-# 회색 패딩 칸이 생기고 창이 건너뛰는 모습과 출력 크기 공식을 함께 확인해 보세요.
-# 특히 $k > n + 2p$ 로 만들면 창이 들어갈 자리가 없다는 메시지가 나옵니다.
+# 마지막 줄처럼 나누어떨어지지 않으면($30 / 4 = 7.5$) 남는 칸은 버립니다 (내림).
+# 아래 위젯은 4x4 입력에 커널 크기, 패딩, 스트라이드를 모두 바꿀 수 있습니다 (커널은 모두 1). 회색 패딩 칸이 생기고 창이 건너뛰는 모습과
+# 아래 줄의 출력 크기 공식을 함께 확인해 보세요. 패딩 0에서 커널을 5로 키우면($k > n + 2p$) 창이 들어갈 자리가 없다는 메시지가 나옵니다.
+
+# %%
+SlidingWindow(n=4, kernel=3, padding=0, stride=1)
 
 # %% [markdown] tags=["slide"]
 # ## 4. 사진에 고전 커널 적용하기
@@ -168,8 +172,8 @@ for n, k_size, p, s in [(5, 3, 0, 1), (5, 3, 1, 1), (7, 3, 1, 2), (28, 5, 2, 1),
 # | 커널 | 값 | 하는 일 |
 # |---|---|---|
 # | 상자 블러 | 모두 $1/k^2$ | 주변 평균: 흐리게 |
-# | 가우시안 블러 | $e^{-(u^2+v^2)/2\sigma^2}$ 를 합이 1이 되게 | 가까운 이웃에 더 큰 가중치: 부드럽게 흐림 |
-# | 샤프닝 | 가운데 5, 상하좌우 −1 | 원본 + (원본 − 주변): 경계 강조 |
+# | 가우시안 블러 | $e^{-(u^2+v^2)/(2\sigma^2)}$ 를 합이 1이 되게 | 가까운 이웃에 더 큰 가중치: 부드럽게 흐림 |
+# | 샤프닝 | 가운데 5, 상하좌우 −1 | 원본 + (4×원본 − 상하좌우 합) = 원본 − 라플라시안: 경계 강조 |
 # | 소벨 x / y | 한쪽 −1 −2 −1, 반대쪽 +1 +2 +1 | 가로/세로 방향 밝기 변화 (미분) |
 # | 라플라시안 | 가운데 −4, 상하좌우 1 | 2차 미분: 모든 방향의 경계 |
 # | 엠보스 | 대각선으로 − 에서 + | 빛을 비스듬히 비춘 듯한 양각 |
@@ -213,19 +217,21 @@ show([p for p, _ in panels], [t for _, t in panels], cmap="gray", ncols=3, size=
 # ### 캐니(Canny) 윤곽선과 ControlNet
 #
 # 캐니 알고리즘은 (1) 가우시안으로 잡음을 줄이고 (2) 소벨로 기울기를 구한 뒤 (3) 기울기 방향으로 가장 센 픽셀만 남겨 선을 1픽셀로 얇게 하고
-# (4) 두 문턱값으로 이어진 선만 남깁니다 (강한 경계 > `high`, 강한 경계에 이어진 약한 경계 > `low`).
+# (4) 두 문턱값으로 이어진 선만 남깁니다 (`cv2.Canny` 는 (2)~(4)만 하므로 아래에서는 먼저 5x5 가우시안으로 흐립니다) (강한 경계 > `high`, 강한 경계에 이어진 약한 경계 > `low`).
 # 이렇게 얻은 흑백 선 그림이 6주차 확산 모델에서 쓰는 **ControlNet "canny" 조건 이미지** 와 같은 것입니다:
 # 모델은 이 선을 따라 그림을 그리라는 지시를 받습니다.
 
 # %% tags=["slide"]
-edges_loose = filters.canny(cat, 50, 100)
-edges_strict = filters.canny(cat, 100, 200)
+smooth = filters.filter_image(cat, filters.gaussian_kernel(5, 1.0))
+edges_loose = filters.canny(smooth, 50, 100)
+edges_strict = filters.canny(smooth, 100, 200)
 show([cat, edges_loose, edges_strict],
      ["원본", f"캐니 (50, 100): 선 픽셀 {(edges_loose > 0).mean():.1%}", f"캐니 (100, 200): 선 픽셀 {(edges_strict > 0).mean():.1%}"],
      cmap="gray", size=3.3)
 
 # %% [markdown]
-# *그림: 문턱값이 낮으면(가운데) 털의 결까지 선이 되고, 높이면(오른쪽) 눈·코·귀의 윤곽만 남습니다. ControlNet에 줄 조건 그림도 이 문턱값으로 조절합니다.*
+# *그림: 문턱값이 낮으면(가운데) 털의 결과 수염까지 선이 되고, 높이면(오른쪽) 선 픽셀이 7.5%에서 1.3%로 줄어 눈과 코의 윤곽, 이마의 굵은 줄무늬 몇 개만 남습니다.
+# ControlNet에 줄 조건 그림도 이 문턱값으로 조절합니다.*
 
 # %% [markdown] tags=["slide"]
 # ### 커널 편집기
@@ -233,7 +239,7 @@ show([cat, edges_loose, edges_strict],
 # 프리셋을 고르거나 칸의 값을 직접 바꿔 보세요. 오른쪽 그림이 바로 다시 그려집니다. 해 볼 것:
 #
 # - 샤프닝의 가운데 값을 5에서 9로 올리면? (합이 1보다 커지면 전체가 밝아집니다)
-# - 소벨 x의 부호를 모두 뒤집으면 "절댓값" 표시에서 달라지는 것이 있을까요?
+# - 표시를 `abs` 로 바꾼 뒤 소벨 x의 부호를 모두 뒤집으면 달라지는 것이 있을까요?
 # - 5x5 가우시안과 5x5 상자 블러의 흐림이 어떻게 다른가요?
 
 # %%
@@ -244,10 +250,9 @@ KernelEditor()
 #
 # **최대 풀링(max pooling)** 은 $2 \times 2$ 칸마다 가장 큰 값 하나만 남겨 가로·세로를 절반으로 줄입니다. **평균 풀링** 은 평균을 남깁니다.
 # 칸 안에서 조금 움직인 것은 풀링 결과에 드러나지 않으므로, 풀링을 거친 특징은 **작은 이동에 둔감**해집니다.
-# 시험용 숫자 200개(클래스마다 20개)를 오른쪽으로 1~3픽셀 옮겨, 원래 그림과 옮긴 그림이 얼마나 비슷한지(코사인 유사도, 1이면 같은 방향) 픽셀과 풀링 결과에서 비교합니다.
+# 시험용 숫자 200개(클래스마다 20개)를 오른쪽으로 1~3픽셀 옮겨, 원래 그림과 옮긴 그림이 얼마나 비슷한지(그림을 한 줄 벡터로 펼쳤을 때의 코사인 유사도, 1이면 같은 방향) 픽셀과 풀링 결과에서 비교합니다.
 
 # %%
-test_images, test_labels = digits("test")
 sample = digits_sample(200, "test")[0][:, 0].numpy().astype(np.float64)
 
 
@@ -263,7 +268,7 @@ def max_pool_all(images, size):
 
 print("이동   픽셀   최대풀링 2x2   최대풀링 4x4")
 for shift in (1, 2, 3):
-    moved = np.roll(sample, shift, axis=2)  # 숫자 주위는 검은 여백이라 굴려도(roll) 잘리는 곳이 없습니다
+    moved = np.roll(sample, shift, axis=2)  # 숫자 주위는 검은 여백이라 굴려도(roll) 반대편으로 넘어가는 획이 없습니다
     print(f"{shift}px   {cosine(sample, moved):.2f}   {cosine(max_pool_all(sample, 2), max_pool_all(moved, 2)):.2f}"
           f"          {cosine(max_pool_all(sample, 4), max_pool_all(moved, 4)):.2f}")
 
@@ -274,25 +279,30 @@ show([one, one_moved, filters.pool2d(one, 4), filters.pool2d(one_moved, 4)],
      ["숫자", "오른쪽으로 2px", "4x4 최대 풀링", "옮긴 뒤 4x4 최대 풀링"], cmap="gray", size=2.4)
 
 # %% [markdown]
-# *그림: 픽셀로는 2px 이동이 큰 차이지만(표의 첫 열), 4x4 최대 풀링 뒤의 7x7 요약은 거의 같습니다(마지막 열).
+# *그림: 눈으로는 비슷해 보여도 픽셀로 재면 2px 이동의 유사도는 0.55로 크게 떨어집니다(표의 "픽셀" 열). 4x4 최대 풀링 뒤의 7x7 요약은
+# 몇 칸이 바뀌지만 0.84로 훨씬 비슷하게 남습니다(마지막 열).
 # CNN은 합성곱 → ReLU → 풀링을 반복하므로 깊은 층일수록 위치가 조금 달라도 같은 특징을 냅니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 6. 작은 CNN으로 숫자 읽기
 #
-# 이제 커널을 사람이 정하지 않고 **데이터에서 학습**합니다. `DigitClassifier` 는 세 번의 [합성곱 → ReLU → 2x2 최대 풀링] 뒤에
+# 이제 커널을 사람이 정하지 않고 **데이터에서 학습**합니다. 합성곱 층을 쌓은 신경망을 **CNN(합성곱 신경망)** 이라 합니다.
+# `DigitClassifier` 는 세 번의 [합성곱 → ReLU($\max(0, x)$, 음수를 0으로) → 2x2 최대 풀링] 뒤에
 # 64차원 특징 층과 분류 층을 둔 작은 CNN입니다 (28 → 14 → 7 → 3 픽셀). 데이터는 MNIST 숫자 5,000장을 고정된 방법으로 나눈
-# 학습용 4,000장과 시험용 1,000장입니다.
+# 학습용 4,000장과 시험용 1,000장입니다. 아래 출력에 ReLU와 풀링이 보이지 않는 것은 가중치가 없는 연산이라 `forward` 안에서 함수로 부르기 때문이고,
+# 드롭아웃(dropout)은 학습 중에 특징의 30%를 무작위로 꺼서 한 특징에만 기대지 않게 하는 장치입니다.
 
 # %%
 train_images, train_labels = digits("train")
+test_images, test_labels = digits("test")  # 두 묶음 모두 클래스 순서(0, 0, ..., 9)로 정렬되어 있습니다
 plain = DigitClassifier(num_classes=10)  # 숫자 10개만 아는 평범한 분류기
 print(plain)
 print("파라미터 수:", sum(p.numel() for p in plain.parameters()))
 
 # %% [markdown]
 # 학습은 모든 주차가 함께 쓰는 훈련 루프 `coursekit.train.fit` 이 맡습니다. 모델 쪽은 배치 하나로 손실을 계산해
-# `state.optimize(loss)` 를 부르는 **스텝 함수**(`train_step`)만 주면 되고, 장치 배치·시드·진행 막대·예산·체크포인트는 루프가 처리합니다.
+# `state.optimize(loss)` 를 부르는 **스텝 함수**(`train_step`)만 주면 되고, CPU/GPU로 옮기기·시드·진행 막대·예산·체크포인트는 루프가 처리합니다.
+# 손실은 **교차 엔트로피** $-\log p_\text{정답}$ (정답 클래스에 준 확률이 클수록 작음), 최적화기는 Adam(학습률 0.002)입니다.
 # 빠른 모드(`COURSEKIT_MODE=quick`, 기본값)에서는 CPU로 수십 초 안에 끝나는 짧은 학습입니다.
 
 # %% tags=["slide"]
@@ -313,9 +323,10 @@ plt.show()
 # *그림: 손실(교차 엔트로피)은 처음 몇십 스텝에 빠르게 떨어지고, 배치 정확도는 90%대로 올라갑니다. 흐린 선은 스텝마다의 값, 진한 선은 20스텝 이동 평균입니다.*
 
 # %% [markdown] tags=["slide"]
-# ### 평범한 분류기는 잡음도 자신 있게 숫자라고 한다
+# ### 평범한 분류기는 숫자가 아닌 그림에도 숫자라고 답한다
 #
-# 소프트맥스 분류기는 어떤 입력이든 10개 클래스 중 하나에 확률을 나눠 줘야 하고, "모르겠다"는 답이 없습니다. 숫자가 아닌 그림 1000장씩을 보여 주면 어떻게 될까요?
+# 분류기의 마지막 층은 점수 $z_i$ 를 **소프트맥스** $p_i = e^{z_i} / \sum_j e^{z_j}$ 로 바꿔, 10개 클래스의 확률 합이 1이 되게 나눠 줍니다.
+# 그래서 어떤 입력이든 어느 숫자엔가 확률을 줘야 하고, "숫자가 아니다"라는 답이 없습니다. 숫자가 아닌 그림 1000장씩을 보여 주면 어떻게 될까요?
 # 생성 모델이 만든 그림을 이 분류기로 채점한다면, 이런 약점은 곧 **속일 수 있는 잣대**라는 뜻입니다.
 
 # %%
@@ -332,12 +343,12 @@ with torch.no_grad():
         confident = (probs.max(1).values >= 0.9).float().mean().item()
         favorite = int(probs.argmax(1).mode().values)
         share = (probs.argmax(1) == favorite).float().mean().item()
-        print(f"{name:>7}: 확신(≥0.9)하고 숫자로 읽음 {confident:4.0%} | 가장 많이 고른 숫자 {favorite} ({share:.0%})")
+        print(f"{name:>7}: 0.9 이상 확신으로 숫자라고 답함 {confident:4.0%} | 가장 많이 고른 숫자 {favorite} ({share:.0%})")
 show([images[0] for images in not_digit_sets.values()], list(not_digit_sets), size=1.6)
 
 # %% [markdown]
-# *그림: 각 묶음의 첫 그림. 어느 것도 숫자가 아니지만, 평범한 분류기는 잡음의 99%를 "8"이라고 답하고,
-# 블러·조각·겹친 숫자는 4분의 1 안팎을 확신(≥0.9)까지 하며 숫자로 읽습니다. "숫자가 아니다"라는 답이 없기 때문입니다.*
+# *그림: 각 묶음의 첫 그림. 어느 것도 숫자가 아니지만, 평범한 분류기는 잡음의 99%를 "8"이라고 답하고(확신은 낮음),
+# 블러·조각·겹친 숫자는 23~32%를 0.9 이상의 확신으로 숫자라고 답합니다.*
 #
 # 그래서 이 강의의 **기준 분류기**(`metrics.reference_classifier()`)는 11번째 클래스 **"숫자 아님"** 을 함께 배웁니다.
 # 잡음, 심한 블러, 둥근 얼룩, 조각을 섞은 숫자, 단색 그림(`coursekit.not_digits`)을 "숫자 아님"으로 가르치고,
@@ -348,7 +359,7 @@ show([images[0] for images in not_digit_sets.values()], list(not_digit_sets), si
 reference = metrics.reference_classifier()
 manifest = coursekit.checkpoints.read_manifest(metrics.CHECKPOINT)
 print("학습 명령:", manifest["command"])
-reference_accuracy = metrics.conditional_accuracy(test_images, test_labels)
+reference_accuracy = metrics.conditional_accuracy(test_images, test_labels)  # 정답 라벨을 주면 곧 정확도 (7절)
 print(f"시험용 1,000장 정확도: {reference_accuracy:.1%}")
 
 with torch.no_grad():
@@ -369,12 +380,12 @@ plt.show()
 
 # %% [markdown]
 # *그림: 대각선이 맞힌 개수(클래스마다 100장 중)이고, 대각선 밖의 작은 숫자가 틀린 경우입니다. 어느 숫자를 어느 숫자로 헷갈렸는지 찾아보세요.
-# 마지막 열("숫자 아님")로 간 진짜 숫자는 거의 없습니다.*
+# 마지막 열("숫자 아님")로 간 진짜 숫자는 하나도 없습니다.*
 
 # %% [markdown] tags=["slide"]
 # ### 학습된 첫 층의 필터와 특징 맵
 #
-# 첫 합성곱 층의 16개 5x5 커널은 4절에서 손으로 만든 커널과 같은 역할을 스스로 배웁니다.
+# 기준 분류기의 첫 합성곱 층에 있는 16개 5x5 커널입니다. 4절에서 손으로 만든 커널과 비슷한 역할을 하는 필터도 스스로 생깁니다.
 
 # %% tags=["slide"]
 first_filters = reference.conv1.weight.detach()[:, 0].numpy()
@@ -389,18 +400,19 @@ show(list(first_filters), [f"필터 {i}" for i in range(16)], cmap="RdBu_r", vra
 digit = test_images[test_labels == 4][:1]
 with torch.no_grad():
     maps = reference.feature_maps(digit)[0][0]  # 첫 층: (16, 28, 28)
-top = float(maps.max())
 show([digit[0, 0]] + list(maps[:7]), ["입력"] + [f"필터 {i}의 맵" for i in range(7)],
-     cmap=["gray"] + ["magma"] * 7, vrange=[None] + [(0.0, top)] * 7, ncols=8, size=1.4)
+     cmap=["gray"] + ["viridis"] * 7, vrange=[None] + [(0.0, max(float(m.max()), 1e-6)) for m in maps[:7]], ncols=8, size=1.8)
 
 # %% [markdown]
-# *그림: 같은 숫자 4라도 필터마다 밝아지는 곳이 다릅니다. 어떤 맵은 세로 획, 어떤 맵은 가로 획이나 획의 한쪽 가장자리에서 밝아집니다.*
+# *그림: 숫자 4 한 장에서도 필터마다 밝아지는 곳이 다릅니다 (각 맵은 자기 최댓값으로 칠했습니다, 노랑이 가장 큼).
+# 어떤 맵은 대각선 획, 어떤 맵은 가로 획이나 획의 한쪽 가장자리에서 밝아집니다.*
 #
 # 아래 위젯으로 다른 숫자와 더 깊은 층(2층 32채널, 3층 64채널)을 보세요. 깊은 층일수록 맵은 작아지고(14x14, 7x7),
 # 한 픽셀이 입력의 더 넓은 영역을 요약합니다.
 
 # %%
-FeatureMapViewer(reference, test_images[[3, 10, 25, 40]], test_labels[[3, 10, 25, 40]])
+examples = [int(torch.nonzero(test_labels == d)[0]) for d in (1, 4, 7, 9)]  # 정렬된 시험 묶음에서 숫자마다 한 장
+FeatureMapViewer(reference, test_images[examples], test_labels[examples])
 
 # %% [markdown] tags=["slide"]
 # ## 7. 생성된 숫자를 채점할 잣대: `coursekit.metrics`
@@ -410,11 +422,12 @@ FeatureMapViewer(reference, test_images[[3, 10, 25, 40]], test_labels[[3, 10, 25
 # - `classifier_score(images)`: 기준 분류기가 **숫자로, 확신(≥0.9)을 갖고** 읽은 비율, 그리고 클래스 분포의
 #   **커버리지**(전체의 5% 이상을 차지하는 숫자 클래스 수, 최대 10). 한 숫자만 그리는 모델은 커버리지 1입니다.
 # - `conditional_accuracy(images, labels)`: "3을 그려라"처럼 요청한 숫자가 나온 비율.
-# - `feature_distance(a, b)`: 두 그림 묶음의 64차원 특징 분포 사이의 **프레셰 거리(Fréchet distance)**, 숫자판 FID입니다.
+# - `feature_distance(a, b)`: 두 그림 묶음의 64차원 특징 분포 사이의 **프레셰 거리(Fréchet distance)**, 숫자용 FID(Fréchet Inception Distance)입니다.
 #
 # $$d^2 = \lVert \mu_a - \mu_b \rVert^2 + \operatorname{tr}\!\left(\Sigma_a + \Sigma_b - 2\,(\Sigma_a \Sigma_b)^{1/2}\right)$$
 #
-# 나중의 숫자를 읽을 수 있도록, 진짜 숫자와 명백한 가짜에서 잣대의 눈금을 먼저 재 둡니다.
+# $\mu$ 는 특징의 평균 벡터, $\Sigma$ 는 공분산 행렬, $\operatorname{tr}$ 은 대각합, $(\cdot)^{1/2}$ 는 행렬 제곱근입니다.
+# FID처럼 이 값 $d^2$ 을 그대로 "거리"로 보고합니다. 나중에 나올 점수를 해석할 수 있도록, 진짜 숫자와 명백한 가짜에서 잣대의 눈금을 먼저 재 둡니다.
 
 # %% tags=["slide"]
 real_train, _ = digits_sample(1000, "train")  # 클래스마다 100장 (digits()는 클래스 순서로 정렬되어 있음)
@@ -429,7 +442,7 @@ fakes = {
 for name, images in fakes.items():
     score = metrics.classifier_score(images)
     distance = metrics.feature_distance(real_train, images)
-    print(f"{name:>10} | {score} | 학습용 1000장과의 프레셰 거리 {distance:.3g}")
+    print(f"{name:>10} | {score} | 학습용 1,000장과의 프레셰 거리 {distance:,.1f}")
 
 # %% [markdown]
 # 읽는 법:
@@ -445,11 +458,11 @@ for name, images in fakes.items():
 # %% [markdown] tags=["slide"]
 # ## 8. 연습 문제
 #
-# 각 문제의 `### BEGIN SOLUTION` 과 `### END SOLUTION` 사이를 채운 뒤, 아래의 확인 셀을 실행하세요.
+# 각 문제의 `raise NotImplementedError` 줄을 지우고 그 자리에 코드를 채운 뒤, 아래의 확인 셀을 실행하세요.
 #
 # **연습 1.** `my_conv2d(image, kernel)` 를 완성하세요. 2차원 배열 `image` 와 `kernel` 을 받아, 패딩 없이 스트라이드 1로
 # 상호상관을 계산한 실수 배열을 돌려줍니다. 커널은 정사각형이 아닐 수도 있습니다 (`kh, kw = kernel.shape`).
-# `filters`, `cv2`, `torch` 는 쓰지 말고 반복문과 NumPy로 계산하세요. 출력 크기는 $(n - k) + 1$ 입니다.
+# `filters`, `cv2`, `torch` 는 쓰지 말고 반복문과 NumPy로 계산하세요. 출력 모양은 $(H - k_h + 1) \times (W - k_w + 1)$ 입니다.
 
 # %%
 def my_conv2d(image, kernel):

@@ -2,9 +2,11 @@
 
 The DCGAN rules, scaled down to MNIST:
 
-- the :class:`Generator` upsamples with strided transposed convolutions
+- the :class:`Generator` grows a 7x7 block to 28x28 with convolutions only
   (no pooling, no fully connected layers after the first), BatchNorm and ReLU
-  in every hidden layer, ``tanh`` at the output;
+  in every hidden layer, ``tanh`` at the output (it upsamples with
+  nearest-neighbour + 3x3 convolution rather than transposed convolution: see
+  its docstring);
 - the :class:`Discriminator` downsamples with strided convolutions and
   LeakyReLU(0.2), and returns *logits* (no sigmoid: the losses in
   :mod:`coursekit.adversarial` take logits). It has no BatchNorm, so the R1
@@ -100,28 +102,41 @@ def recalibrate_batchnorm(generator: nn.Module, *, batches: int = 20, batch_size
 
 
 class Generator(SampleMixin, nn.Module):
-    """z ``(N, latent_dim)`` → Linear → ``2·width`` x 7x7 → ConvT → ``width`` x 14x14 → ConvT → 1 x 28x28, tanh.
+    """z ``(N, latent_dim)`` → Linear → ``2·width`` x 7x7 → (upsample, conv 3x3) → ``width`` x 14x14
+    → (upsample, conv 3x3) → ``width/2`` x 28x28 → conv 3x3 → 1 x 28x28, tanh.
 
-    BatchNorm + ReLU after the linear layer and the first transposed
-    convolution. With the defaults (latent 64, width 64) about 0.54 M
-    parameters, 2.1 MB in float32.
+    BatchNorm + ReLU after every hidden layer, as in DCGAN. Where the paper
+    upsamples with 4x4 transposed convolutions of stride 2, this one doubles
+    the size with nearest-neighbour upsampling followed by a 3x3 convolution
+    (Odena et al. 2016, "Deconvolution and checkerboard artifacts"): the
+    transposed convolution's uneven overlap draws a checkerboard into the
+    strokes, and on our digits the swap doubled the share of confident samples
+    after the same training time. With the defaults (latent 64, width 32)
+    about 0.23 M parameters, 0.9 MB in float32.
     """
 
-    def __init__(self, latent_dim: int = 64, width: int = 64):
+    def __init__(self, latent_dim: int = 64, width: int = 32):
         super().__init__()
         self.latent_dim = _check_size("latent_dim", latent_dim)
         self.width = _check_size("width", width)
-        c = 2 * width
-        self.project = nn.Sequential(nn.Linear(latent_dim, c * 7 * 7, bias=False), nn.BatchNorm1d(c * 7 * 7), nn.ReLU())
+        c7, c14, c28 = 2 * width, width, max(width // 2, 1)
+        self.project = nn.Sequential(nn.Linear(latent_dim, c7 * 7 * 7, bias=False), nn.BatchNorm1d(c7 * 7 * 7), nn.ReLU())
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(c, width, 4, stride=2, padding=1, bias=False),  # 7 -> 14
-            nn.BatchNorm2d(width),
+            nn.Upsample(scale_factor=2, mode="nearest"),  # 7 -> 14
+            nn.Conv2d(c7, c14, 3, padding=1, bias=False),
+            nn.BatchNorm2d(c14),
             nn.ReLU(),
-            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),  # 14 -> 28
+            nn.Upsample(scale_factor=2, mode="nearest"),  # 14 -> 28
+            nn.Conv2d(c14, c28, 3, padding=1, bias=False),
+            nn.BatchNorm2d(c28),
+            nn.ReLU(),
+            nn.Conv2d(c28, 1, 3, padding=1),
             nn.Tanh(),
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must be (N, {self.latent_dim}), got {tuple(z.shape)}")
         return self.net(self.project(z).view(len(z), 2 * self.width, 7, 7))
 
 

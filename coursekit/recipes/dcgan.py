@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import datasets, metrics
+from ..checkpoints import load_checkpoint
 from ..adversarial import EMA_MODEL, ema_copy, make_gan_step
 from ..env import seed_everything
 from ..models.gan import Discriminator, Generator, recalibrate_batchnorm, to_signed
@@ -110,6 +111,11 @@ def train_dcgan(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed"],
                              progress=progress, callbacks=callbacks)
     recalibrate_batchnorm(ema, seed=seed)
     return ema, history
+
+
+def load(directory=None) -> Generator:
+    """The shipped DCGAN generator (checkpoint ``dcgan``, sha256-checked), in eval mode on the CPU."""
+    return load_checkpoint(NAME, build()[0], directory=directory).eval()
 
 
 def measure(images: torch.Tensor) -> dict[str, float]:

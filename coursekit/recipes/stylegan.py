@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import datasets
+from ..checkpoints import load_checkpoint
 from ..env import seed_everything
 from ..latent import sample_z
 from ..models.gan import Discriminator, to_signed
@@ -61,6 +62,11 @@ def train_stylegan(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed
     images = to_signed(datasets.digits("train")[0])
     return train_gan(generator, discriminator, images, SETTINGS, steps=steps, seed=seed, device=device,
                      progress=progress, callbacks=callbacks)
+
+
+def load(directory=None) -> StyleGenerator:
+    """The shipped style generator (checkpoint ``stylegan``, sha256-checked), in eval mode on the CPU."""
+    return load_checkpoint(NAME, build()[0], directory=directory).eval()
 
 
 def evaluate(generator: StyleGenerator, *, count: int = EVAL_COUNT, seed: int = EVAL_SEED) -> dict[str, float]:

@@ -34,6 +34,7 @@ class WidgetCheck:
     name: str  # used in screenshot names
     label: str  # the description of one of its controls; finds the widget's output area
     turn: Callable  # turn(view): changes a knob to a value that differs from the one after Run All
+    index: int | None = None  # which of several widgets with that label (in notebook order); None: there is one
 
 
 def select_option(label: str, option: str) -> Callable:
@@ -69,7 +70,8 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
         WidgetCheck("threshold", "H (색상)", press_slider("H (색상)")),
     ],
     "02_convolution_and_cnn.ipynb": [
-        WidgetCheck("window", "출력 위치", press_slider("출력 위치", times=3)),
+        WidgetCheck("window", "출력 위치", press_slider("출력 위치", times=3), index=0),
+        WidgetCheck("window-size", "커널 크기 k", press_slider("커널 크기 k", times=2), index=1),
         WidgetCheck("kernel", "표시", select_option("표시", "minmax: 결과의 최소~최대를 0~255로 늘림")),
         WidgetCheck("feature-maps", "채널", press_slider("채널", times=5)),
     ],
@@ -193,14 +195,17 @@ def image_digest(img, timeout: float, differs_from: str | None = None) -> str:
         time.sleep(0.25)
 
 
-def widget_view(page, label: str):
-    """The output area of the one widget that has a control described by ``label``."""
-    view = page.locator(".jp-OutputArea-output").filter(
+def widget_view(page, label: str, index: int | None = None):
+    """The output area of the widget that has a control described by ``label`` (the ``index``-th of several)."""
+    views = page.locator(".jp-OutputArea-output").filter(
         has=page.locator(".widget-label", has_text=label)
     )
-    view.wait_for(state="attached")
-    assert view.count() == 1, f"expected one widget with a control labelled {label!r}, found {view.count()}"
-    return view
+    views.first.wait_for(state="attached")
+    if index is None:
+        assert views.count() == 1, f"expected one widget with a control labelled {label!r}, found {views.count()}"
+        return views
+    assert views.count() > index, f"expected more than {index} widgets labelled {label!r}, found {views.count()}"
+    return views.nth(index)
 
 
 @pytest.fixture
@@ -227,7 +232,7 @@ def test_widgets_redraw_in_jupyterlab(lab_server, page, lesson):
         page.goto(lab_server.lab_url(lesson))
         run_all_cells(page, lesson)
         for check in checks:
-            view = widget_view(page, check.label)
+            view = widget_view(page, check.label, check.index)
             view.scroll_into_view_if_needed()
             img = view.locator("img.widget-image")
             img.wait_for(state="visible")
