@@ -80,3 +80,19 @@ def test_set_deterministic_toggles_torch():
     assert not torch.are_deterministic_algorithms_enabled()
     with pytest.raises(TypeError):
         env.set_deterministic("yes")
+
+
+def test_torch_threads_sets_and_restores_the_count():
+    import torch
+
+    before = torch.get_num_threads()
+    with env.torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError):
+        with env.torch_threads(1):
+            raise RuntimeError("inside")
+    assert torch.get_num_threads() == before  # restored on error too
+    with pytest.raises(ValueError, match="positive int"):
+        with env.torch_threads(0):
+            pass

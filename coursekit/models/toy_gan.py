@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from ..adversarial import LOSSES, make_gan_step
-from ..env import seed_everything
+from ..env import seed_everything, torch_threads
 from ..ring import sample_ring
 from ..train import Callback, History, fit, infinite_batches
 
@@ -142,7 +142,8 @@ def train_toy_gan(
 
     ``steps`` overrides ``config.steps``. The seed fixes the initial weights, the
     data, the batch order and the noise. The CPU is the default device: these
-    networks are too small for a GPU to help.
+    networks are too small for a GPU to help, and they train on one thread
+    (faster for such small operations on a CPU).
     """
     if not isinstance(config, ToyConfig):
         raise TypeError(f"config must be a ToyConfig (or one of CONFIGS), got {type(config).__name__}")
@@ -156,17 +157,18 @@ def train_toy_gan(
     data = sample_ring(config.data_size, seed=seed)
     batches = infinite_batches(data, batch_size=config.batch_size, seed=seed)
     step_fn = make_gan_step(config.latent_dim, loss=config.loss, d_steps=config.d_steps, r1_gamma=config.r1_gamma)
-    history = fit(
-        {"generator": G, "discriminator": D},
-        step_fn,
-        batches,
-        optimizers=optimizers,
-        steps=steps,
-        seed=seed,
-        device=device,
-        callbacks=callbacks,
-        progress=progress,
-    )
+    with torch_threads(1):
+        history = fit(
+            {"generator": G, "discriminator": D},
+            step_fn,
+            batches,
+            optimizers=optimizers,
+            steps=steps,
+            seed=seed,
+            device=device,
+            callbacks=callbacks,
+            progress=progress,
+        )
     return G, D, history
 
 

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from .. import color, filters
+from ..env import torch_threads
 from ..images import gray_to_rgb
 from .base import ImageExplorer
 from .week01 import DEFAULT_PHOTOS, _photo_set, fit  # noqa: F401  (the photos and resizing of week 1)
@@ -564,15 +565,10 @@ class FeatureMapViewer(_HeldExplorer):
             was_training = model.training if is_module else False
             if is_module:
                 model.eval()  # dropout/batch norm as at test time
-            threads = torch.get_num_threads()
-            # One 28x28 image is too little work to share: on a busy 2-core CPU handing it
-            # between threads costs ~80 ms, one thread takes under 1 ms.
-            torch.set_num_threads(1)
-            try:
-                with torch.no_grad():
+            try:  # one 28x28 image is too little work to share between threads
+                with torch.no_grad(), torch_threads(1):
                     outputs = model.feature_maps(x)
             finally:
-                torch.set_num_threads(threads)
                 if is_module:
                     model.train(was_training)
             if not isinstance(outputs, (list, tuple)) or not outputs:

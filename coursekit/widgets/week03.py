@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 import torch
 
+from ..env import torch_threads
 from ..latent import sample_z
 from .week02 import _HeldExplorer
 
@@ -66,15 +67,6 @@ def _number_arg(value, name: str, low: float, high: float, *, low_open: bool = F
     return value
 
 
-@contextmanager
-def _one_thread():
-    """Run torch on one thread inside the block (see the module docstring)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @contextmanager
@@ -116,7 +108,7 @@ def _classifier(classifier, *, required: bool):
 def _probabilities(classifier, images: torch.Tensor) -> torch.Tensor:
     from ..metrics import probabilities
 
-    with _eval(classifier), _one_thread():
+    with _eval(classifier), torch_threads(1):
         return probabilities(images, classifier=classifier)
 
 
@@ -277,7 +269,7 @@ class LatentWalk(_HeldExplorer):
         z = self.code()
         along = torch.from_numpy(self.strip_values().astype(np.float32))
         strip = z + (along - values[a])[:, None] * self.directions[a][None]
-        with _one_thread():
+        with torch_threads(1):
             images = self.generator.generate(torch.cat([z, strip]))
         self._probs = None if self.classifier is None else _probabilities(self.classifier, images)
         gray = _to_uint8(images)
@@ -375,9 +367,9 @@ class TruncationExplorer(_HeldExplorer):
         if key not in self._cache:
             from ..metrics import classifier_score
 
-            with _one_thread():
+            with torch_threads(1):
                 images = self.generator.sample(max(self.n, self.measure_n), self.seed, psi=key)
-            with _eval(self.classifier), _one_thread():
+            with _eval(self.classifier), torch_threads(1):
                 score = classifier_score(images[: self.measure_n], classifier=self.classifier)
             self._cache[key] = (_to_uint8(images[: self.n]), score)
         return self._cache[key]
@@ -517,7 +509,7 @@ class StyleMixer(_HeldExplorer):
         """The ``(1, w_dim)`` code of ``seed`` (computed once)."""
         if seed not in self._ws:
             z = sample_z(1, self.generator.latent_dim, seed)
-            with torch.no_grad(), _eval(self.generator), _one_thread():
+            with torch.no_grad(), _eval(self.generator), torch_threads(1):
                 device = next(self.generator.parameters()).device
                 self._ws[seed] = self.generator.w_of(z.to(device), self.psi).cpu()
         return self._ws[seed]
@@ -529,7 +521,7 @@ class StyleMixer(_HeldExplorer):
         return torch.cat([self.generator.mix(wa, wb, self.num_layers), mixed, self.generator.mix(wa, wb, 0)])
 
     def render(self) -> np.ndarray:
-        with _one_thread():
+        with torch_threads(1):
             images = self.generator.images_from_ws(self.ws())
         gray = _to_uint8(images)
         p, gap, top = self.PANEL, self.GAP, 26
