@@ -1,0 +1,47 @@
+"""Tests of the shipped DCGAN and StyleGAN checkpoints (issue 4): move to tests/ once
+``coursekit train dcgan`` and ``coursekit train stylegan`` have written data/checkpoints/dcgan.* and stylegan.*."""
+
+import pytest
+
+from coursekit.checkpoints import read_manifest
+from coursekit.models.stylegan import StyleGenerator
+from coursekit.recipes import dcgan, stylegan
+
+MEASURES = {"confident", "not_digit", "coverage", "min_class_share", "max_class_share", "feature_distance"}
+
+
+@pytest.fixture(scope="module")
+def shipped_dcgan_measures():
+    return dcgan.evaluate(dcgan.load())
+
+
+def test_shipped_dcgan_meets_the_bar(shipped_dcgan_measures):
+    measured = shipped_dcgan_measures
+    assert set(measured) == MEASURES
+    assert measured["confident"] >= 0.85
+    assert measured["coverage"] == 10
+    assert 0.05 <= measured["min_class_share"] and measured["max_class_share"] <= 0.15
+    assert all(dcgan.check_bar(measured).values())
+
+
+def test_shipped_dcgan_manifest_matches_what_it_does(shipped_dcgan_measures):
+    manifest = read_manifest("dcgan")
+    assert manifest["command"] == "coursekit train dcgan"
+    assert manifest["extra"]["steps"] == dcgan.DEFAULTS["steps"]
+    assert manifest["extra"]["hardware"] and manifest["extra"]["train_seconds"] > 0
+    assert manifest["bytes"] < 5_000_000
+    for key, value in shipped_dcgan_measures.items():  # the same numbers, measured again here
+        assert manifest["metrics"][key] == pytest.approx(value, abs=2e-3 if key != "feature_distance" else 0.5)
+
+
+def test_shipped_stylegan_makes_digits():
+    manifest = read_manifest("stylegan")
+    assert manifest["command"] == "coursekit train stylegan" and set(manifest["metrics"]) == MEASURES
+    generator = stylegan.load()
+    assert isinstance(generator, StyleGenerator)
+    score = stylegan.measure(generator.sample(1000, stylegan.EVAL_SEED))
+    assert score["confident"] == pytest.approx(manifest["metrics"]["confident"], abs=2e-3)
+    assert score["confident"] >= 0.5 and score["coverage"] >= 8
+    grid = stylegan.mixing_grid(generator, rows=2, cols=3)
+    assert grid.shape == (3, 4, 28, 28) and float(grid[0, 0].abs().max()) == 0.0
+    assert float(grid.min()) >= 0 and float(grid.max()) <= 1
