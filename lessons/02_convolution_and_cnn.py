@@ -37,6 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from coursekit import color, env, filters, metrics, not_digits
+from coursekit.checkpoints import load_checkpoint
 from coursekit.datasets import digits, digits_sample, photo
 from coursekit.images import show
 from coursekit.models.classifier import CLASS_NAMES, DigitClassifier, train_step
@@ -313,7 +314,8 @@ history = fit(plain, train_step, infinite_batches(train_images, train_labels, ba
 
 with torch.no_grad():
     plain_accuracy = (plain(test_images).argmax(1) == test_labels).float().mean().item()
-print(f"{history.steps_run} 스텝 학습 후 시험 정확도: {plain_accuracy:.1%}")
+assert plain_accuracy > 0.95, f"짧은 학습의 정확도가 예상보다 낮습니다: {plain_accuracy:.1%}"
+print(f"{history.steps_run} 스텝 학습 후 시험 정확도: 95% 이상 (정확한 값은 CPU 종류에 따라 조금씩 다릅니다)")
 history.plot(smooth=20)
 plt.title("짧은 학습의 손실과 정확도")
 plt.ylabel("손실 / 배치 정확도")
@@ -325,11 +327,16 @@ plt.show()
 # %% [markdown] tags=["slide"]
 # ### 평범한 분류기는 숫자가 아닌 그림에도 숫자라고 답한다
 #
+# 짧게 학습한 모델의 세부 숫자는 CPU 종류에 따라 조금씩 달라지므로, 여기서는 같은 코드로 4,000스텝 학습해 저장한
+# 평범한 분류기(`coursekit train plain-classifier`, 시험 정확도는 아래 출력)로 잽니다.
 # 분류기의 마지막 층은 점수 $z_i$ 를 **소프트맥스** $p_i = e^{z_i} / \sum_j e^{z_j}$ 로 바꿔, 10개 클래스의 확률 합이 1이 되게 나눠 줍니다.
 # 그래서 어떤 입력이든 어느 숫자엔가 확률을 줘야 하고, "숫자가 아니다"라는 답이 없습니다. 숫자가 아닌 그림 1000장씩을 보여 주면 어떻게 될까요?
 # 생성 모델이 만든 그림을 이 분류기로 채점한다면, 이런 약점은 곧 **속일 수 있는 잣대**라는 뜻입니다.
 
 # %%
+plain_ref = load_checkpoint("digit_classifier_plain", DigitClassifier(num_classes=10)).eval()
+with torch.no_grad():
+    print(f"저장된 평범한 분류기의 시험 정확도: {(plain_ref(test_images).argmax(1) == test_labels).float().mean().item():.1%}")
 not_digit_sets = {
     "균일 잡음": torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(1)),
     "둥근 얼룩": not_digits.make_not_digits(1000, train_images, train_labels, seed=1, families=["blobs"]),
@@ -339,7 +346,7 @@ not_digit_sets = {
 }
 with torch.no_grad():
     for name, images in not_digit_sets.items():
-        probs = torch.softmax(plain(images), dim=1)
+        probs = torch.softmax(plain_ref(images), dim=1)
         confident = (probs.max(1).values >= 0.9).float().mean().item()
         favorite = int(probs.argmax(1).mode().values)
         share = (probs.argmax(1) == favorite).float().mean().item()
@@ -347,8 +354,8 @@ with torch.no_grad():
 show([images[0] for images in not_digit_sets.values()], list(not_digit_sets), size=1.6)
 
 # %% [markdown]
-# *그림: 각 묶음의 첫 그림. 어느 것도 숫자가 아니지만, 평범한 분류기는 잡음의 99%를 "8"이라고 답하고(확신은 낮음),
-# 블러·조각·겹친 숫자는 23~32%를 0.9 이상의 확신으로 숫자라고 답합니다.*
+# *그림: 각 묶음의 첫 그림. 어느 것도 숫자가 아니지만, 평범한 분류기는 균일 잡음을 모두 "8"이라고 답하고 그중 81%는 0.9 이상 확신합니다.
+# 얼룩·블러·조각·겹친 숫자도 25~63%를 0.9 이상의 확신으로 숫자라고 답합니다.*
 #
 # 그래서 이 강의의 **기준 분류기**(`metrics.reference_classifier()`)는 11번째 클래스 **"숫자 아님"** 을 함께 배웁니다.
 # 잡음, 심한 블러, 둥근 얼룩, 조각을 섞은 숫자, 단색 그림(`coursekit.not_digits`)을 "숫자 아님"으로 가르치고,

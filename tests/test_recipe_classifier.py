@@ -71,3 +71,29 @@ def test_command_bad_input(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["train"])  # a model must be named
     assert list(islice(tmp_path.iterdir(), 1)) == []  # nothing half-written
+
+
+def test_plain_classifier_command_writes_a_ten_class_checkpoint(tmp_path, capsys):
+    assert main(["train", "plain-classifier", "--steps", "20", "--device", "cpu", "--out", str(tmp_path)]) == 0
+    manifest = read_manifest("digit_classifier_plain", tmp_path)
+    assert manifest["command"] == "coursekit train plain-classifier --steps 20"
+    assert {"test_accuracy", "confident_on_noise", "confident_on_blend"} <= set(manifest["metrics"])
+    model = load_checkpoint("digit_classifier_plain", DigitClassifier(num_classes=10), directory=tmp_path)
+    assert model.head.out_features == 10
+
+
+def test_plain_batches_hold_no_non_digits(train_digits):
+    images, labels = train_digits
+    x, y = next(classifier.classifier_batches(images, labels, batch_size=32, not_digit_count=0, seed=1))
+    assert x.shape == (32, 1, 28, 28) and bool((y < NOT_A_DIGIT).all())
+
+
+def test_shipped_plain_classifier_reads_digits_and_calls_noise_some_digit():
+    manifest = read_manifest("digit_classifier_plain")
+    assert manifest["command"] == "coursekit train plain-classifier"
+    model = load_checkpoint("digit_classifier_plain", DigitClassifier(num_classes=10)).eval()
+    images, labels = datasets.digits("test")
+    with torch.no_grad():
+        assert float((model(images).argmax(1) == labels).float().mean()) >= 0.98
+        noise = torch.rand(200, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+        assert torch.softmax(model(noise), 1).shape == (200, 10)  # no "not a digit" answer exists

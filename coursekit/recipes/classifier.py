@@ -38,10 +38,11 @@ def classifier_batches(images, labels, *, batch_size: int = 128, not_digit_count
                        seed: int = 0):
     """Endless batches: augmented real digits plus ``not_digit_count`` non-digits drawn from a fixed pool."""
     generator = torch.Generator().manual_seed(seed)
-    fakes = not_digits.make_not_digits(pool, images, labels, seed=seed + 1, families=not_digits.TRAINED_FAMILIES)
+    fakes = (not_digits.make_not_digits(pool, images, labels, seed=seed + 1, families=not_digits.TRAINED_FAMILIES)
+             if not_digit_count else images[:0])
     real = infinite_batches(images, labels, batch_size=batch_size - not_digit_count, seed=seed)
     for x, y in real:
-        picked = fakes[torch.randint(pool, (not_digit_count,), generator=generator)]
+        picked = fakes[torch.randint(pool, (not_digit_count,), generator=generator)] if not_digit_count else fakes
         yield (
             torch.cat([random_affine(x, generator), picked]),
             torch.cat([y, torch.full((not_digit_count,), NOT_A_DIGIT, dtype=y.dtype)]),
@@ -65,12 +66,16 @@ def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
     return result
 
 
-def train_classifier(*, steps: int = 4000, seed: int = 0, lr: float = 2e-3, progress: bool = True, device=None):
-    """Train a :class:`DigitClassifier` from scratch; returns ``(model, history)``."""
+def train_classifier(*, steps: int = 4000, seed: int = 0, lr: float = 2e-3, progress: bool = True, device=None,
+                     not_a_digit: bool = True):
+    """Train a :class:`DigitClassifier` from scratch; returns ``(model, history)``.
+
+    ``not_a_digit=False`` trains the plain 10-class classifier (no non-digits in the batches).
+    """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     torch.manual_seed(seed)
-    model = DigitClassifier()
+    model = DigitClassifier() if not_a_digit else DigitClassifier(num_classes=NOT_A_DIGIT)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     images, labels = datasets.digits("train")
 
@@ -82,7 +87,7 @@ def train_classifier(*, steps: int = 4000, seed: int = 0, lr: float = 2e-3, prog
     history = fit(
         {"model": model},
         step,
-        classifier_batches(images, labels, seed=seed),
+        classifier_batches(images, labels, seed=seed, not_digit_count=16 if not_a_digit else 0),
         optimizers={"model": optimizer},
         steps=steps,
         seed=seed,

@@ -29,6 +29,8 @@ class Recipe:
 
 RECIPES = {
     "classifier": Recipe("classifier", "train_classifier", "the digit classifier behind coursekit.metrics", ("loss",)),
+    "plain-classifier": Recipe("plain_classifier", "train_plain_classifier",
+                               "the plain 10-class digit classifier of week 2 (no 'not a digit')", ("loss",)),
     "dcgan": Recipe("dcgan", "train_dcgan", "the DCGAN of week 3 (digits)", ("d_loss", "g_loss", "d_real", "d_fake")),
     "stylegan": Recipe("stylegan", "train_stylegan", "the miniature StyleGAN of week 3 (digits)",
                        ("d_loss", "g_loss", "d_real", "d_fake")),

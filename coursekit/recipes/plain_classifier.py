@@ -1,0 +1,39 @@
+"""The plain digit classifier (``coursekit train plain-classifier``): 10 classes, no "not a digit".
+
+Week 2 measures with it what a softmax classifier does with images that are
+not digits (it must call them some digit). Same network, data, augmentation
+and schedule as :mod:`coursekit.recipes.classifier`, without the non-digits.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .. import datasets, not_digits
+from ..models.classifier import DigitClassifier
+from .classifier import train_classifier
+
+COMMAND = "coursekit train plain-classifier"
+NAME = "digit_classifier_plain"
+DEFAULTS = {"steps": 4000, "seed": 0}
+CONFIDENCE = 0.9
+
+
+def train_plain_classifier(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed"], progress: bool = True,
+                           device=None):
+    """Train the 10-class classifier from scratch; returns ``(model, history)``."""
+    return train_classifier(steps=steps, seed=seed, progress=progress, device=device, not_a_digit=False)
+
+
+@torch.no_grad()
+def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
+    """Test-split accuracy, and per non-digit family the share read as a digit with confidence >= 0.9."""
+    model.eval()
+    images, labels = datasets.digits("test")
+    train_images, train_labels = datasets.digits("train")
+    result = {"test_accuracy": float((model(images).argmax(1) == labels).float().mean())}
+    for family in not_digits.FAMILIES:
+        fakes = not_digits.make_not_digits(600, train_images, train_labels, seed=seed, families=[family])
+        confident = torch.softmax(model(fakes), dim=1).max(1).values >= CONFIDENCE
+        result[f"confident_on_{family}"] = float(confident.float().mean())
+    return result
