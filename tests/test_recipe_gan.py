@@ -1,4 +1,4 @@
-"""``coursekit train dcgan`` / ``stylegan``: the recipes and the quality bar (the shipped checkpoints: drafts/)."""
+"""``coursekit train dcgan`` / ``stylegan``: the recipes and the quality bar (the shipped checkpoints: test_shipped_gans.py)."""
 
 import json
 

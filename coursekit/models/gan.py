@@ -102,7 +102,7 @@ def recalibrate_batchnorm(generator: nn.Module, *, batches: int = 20, batch_size
 
 
 class Generator(SampleMixin, nn.Module):
-    """z ``(N, latent_dim)`` → Linear → ``2·width`` x 7x7 → (upsample, conv 3x3) → ``width`` x 14x14
+    """z ``(N, latent_dim)`` → Linear → ``2·width`` x 7x7 → conv 3x3 → (upsample, conv 3x3) → ``width`` x 14x14
     → (upsample, conv 3x3) → ``width/2`` x 28x28 → conv 3x3 → 1 x 28x28, tanh.
 
     BatchNorm + ReLU after every hidden layer, as in DCGAN. Where the paper
@@ -111,8 +111,10 @@ class Generator(SampleMixin, nn.Module):
     (Odena et al. 2016, "Deconvolution and checkerboard artifacts"): the
     transposed convolution's uneven overlap draws a checkerboard into the
     strokes, and on our digits the swap doubled the share of confident samples
-    after the same training time. With the defaults (latent 64, width 32)
-    about 0.23 M parameters, 0.9 MB in float32.
+    after the same training time. The 3x3 convolution at 7x7 (cheap: 49
+    positions) lets neighbouring parts of the layout agree before any detail
+    is drawn. With the defaults (latent 64, width 32) about 0.27 M
+    parameters, 1.1 MB in float32.
     """
 
     def __init__(self, latent_dim: int = 64, width: int = 32):
@@ -122,6 +124,9 @@ class Generator(SampleMixin, nn.Module):
         c7, c14, c28 = 2 * width, width, max(width // 2, 1)
         self.project = nn.Sequential(nn.Linear(latent_dim, c7 * 7 * 7, bias=False), nn.BatchNorm1d(c7 * 7 * 7), nn.ReLU())
         self.net = nn.Sequential(
+            nn.Conv2d(c7, c7, 3, padding=1, bias=False),  # 7x7: where the digit's overall shape is laid out
+            nn.BatchNorm2d(c7),
+            nn.ReLU(),
             nn.Upsample(scale_factor=2, mode="nearest"),  # 7 -> 14
             nn.Conv2d(c7, c14, 3, padding=1, bias=False),
             nn.BatchNorm2d(c14),
@@ -167,6 +172,7 @@ class Discriminator(nn.Module):
             raise ValueError(f"the discriminator takes (N, C, 28, 28) images, got {tuple(x.shape)}")
         h = self.net(x)
         if self.minibatch_std:
-            std = h.std(dim=0, unbiased=False).mean() if len(h) > 1 else h.new_zeros(())
+            # sqrt(var + eps): the square root's gradient at 0 would be infinite (a collapsed batch)
+            std = (h.var(dim=0, unbiased=False) + 1e-8).sqrt().mean() if len(h) > 1 else h.new_zeros(())
             h = torch.cat([h, std.expand(len(h), 1, 7, 7)], dim=1)
         return self.head(h.flatten(1)).squeeze(1)

@@ -36,11 +36,11 @@ SETTINGS = {
     "mixing_prob": 0.9,
     "d_width": 64,
     "batch_size": 64,
-    "lr": 2e-4,
+    "lr": 5e-4,
     "betas": (0.5, 0.999),
     "loss": "nonsaturating",
-    "r1_gamma": 0.0,
-    "r1_every": 1,
+    "r1_gamma": 0.1,
+    "r1_every": 4,
     "ema": 0.999,
 }
 

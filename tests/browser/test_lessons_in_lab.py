@@ -75,6 +75,11 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
         WidgetCheck("kernel", "표시", select_option("표시", "minmax: 결과의 최소~최대를 0~255로 늘림")),
         WidgetCheck("feature-maps", "채널", press_slider("채널", times=5)),
     ],
+    "03_gan.ipynb": [
+        WidgetCheck("latent-walk", "방향 1", press_slider("방향 1", times=5)),
+        WidgetCheck("truncation", "ψ (잘라내기)", press_slider("ψ (잘라내기)", key="ArrowLeft", times=5)),
+        WidgetCheck("style-mixer", "교차 층 (이 층부터 B)", press_slider("교차 층 (이 층부터 B)", times=2)),
+    ],
 }
 
 
