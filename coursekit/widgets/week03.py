@@ -499,7 +499,7 @@ class StyleMixer(_HeldExplorer):
         self.psi = _number_arg(psi, "psi", PSI_MIN, PSI_MAX)
         self.generator = style_generator
         self._ws: dict[int, torch.Tensor] = {}
-        self.coarse_seed = widgets.IntSlider(value=seed, min=0, max=MAX_SEED, description="A: 굵은 스타일 시드")
+        self.coarse_seed = widgets.IntSlider(value=seed, min=0, max=MAX_SEED, description="A: 거친 스타일 시드")
         self.fine_seed = widgets.IntSlider(value=seed + 1, min=0, max=MAX_SEED, description="B: 세밀한 스타일 시드")
         self.crossover = widgets.IntSlider(value=crossover, min=0, max=self.num_layers,
                                            description="교차 층 (이 층부터 B)")
@@ -566,6 +566,6 @@ class StyleMixer(_HeldExplorer):
             if max(idx) < layers
         )
         return (
-            f"왼쪽 A (굵은 스타일의 출처) | 가운데 섞은 그림 | 오른쪽 B (세밀한 스타일의 출처) — {split}"
+            f"왼쪽 A (거친 스타일의 출처) | 가운데 섞은 그림 | 오른쪽 B (세밀한 스타일의 출처) — {split}"
             f"<br>층마다 맡는 것 (학습된 모델 기준): {groups}"
         )
