@@ -16,3 +16,56 @@ def _missing_tool(reason: str):
 def missing_tool():
     """``missing_tool(reason)``: skip a test whose external tool is absent (fail in CI instead)."""
     return _missing_tool
+
+
+def _count_updates(widget) -> list:
+    """Replace ``widget.update`` by a wrapper that records each call; returns the record."""
+    calls = []
+    original = widget.update
+
+    def counted():
+        calls.append(1)
+        return original()
+
+    widget.update = counted
+    return calls
+
+
+@pytest.fixture(scope="session")
+def count_updates():
+    """``count_updates(widget)``: a list that grows by one on each ``widget.update()``."""
+    return _count_updates
+
+
+def _placeholder(*args):
+    raise NotImplementedError
+
+
+@pytest.fixture
+def checker_verdict(capsys):
+    """Exercise checkers (``coursekit.checks``) judged the way students see them.
+
+    ``checker_verdict.accepts(check, solution)``: passes, prints "✅ 통과", and
+    the student-copy placeholder (raises NotImplementedError) fails with a
+    falsy CheckResult naming the error. ``checker_verdict.rejects(check,
+    answer, expected)``: fails with "❌" and every text in ``expected``.
+    """
+    from types import SimpleNamespace
+
+    from coursekit.checks import CheckResult
+
+    def accepts(check, solution):
+        assert check(solution)
+        assert "✅ 통과" in capsys.readouterr().out
+        result = check(_placeholder)
+        assert not result and isinstance(result, CheckResult)
+        assert "NotImplementedError" in capsys.readouterr().out
+
+    def rejects(check, answer, expected):
+        assert not check(answer)
+        out = capsys.readouterr().out
+        assert "❌" in out
+        for text in expected:
+            assert text in out, out
+
+    return SimpleNamespace(accepts=accepts, rejects=rejects)

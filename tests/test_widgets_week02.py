@@ -13,19 +13,6 @@ RNG = np.random.default_rng(0)
 SMALL = {"noise": RNG.integers(0, 256, (40, 60, 3), dtype=np.uint8), "flat": np.full((30, 30, 3), 90, np.uint8)}
 
 
-def count_updates(widget) -> list:
-    """Replace ``widget.update`` by a wrapper that records each call."""
-    calls = []
-    original = widget.update
-
-    def counted():
-        calls.append(1)
-        return original()
-
-    widget.update = counted
-    return calls
-
-
 def assert_rgb(frame):
     assert frame.dtype == np.uint8 and frame.ndim == 3 and frame.shape[2] == 3
 
@@ -65,7 +52,7 @@ def test_preset_fills_the_cells():
 
 
 @pytest.mark.parametrize("preset", ["sobel_y", "box5", "gaussian5", "laplacian", "identity"])
-def test_a_preset_change_redraws_once(preset):
+def test_a_preset_change_redraws_once(preset, count_updates):
     editor = KernelEditor(SMALL, size=64)
     editor.preset.value = "box5" if preset != "box5" else "emboss"
     calls = count_updates(editor)
@@ -76,7 +63,7 @@ def test_a_preset_change_redraws_once(preset):
     assert editor.preset.value == preset  # filling the cells did not switch to "직접 입력"
 
 
-def test_editing_a_cell_switches_to_the_free_kernel():
+def test_editing_a_cell_switches_to_the_free_kernel(count_updates):
     editor = KernelEditor(SMALL, size=64)
     editor.preset.value = "identity"
     calls = count_updates(editor)
@@ -93,7 +80,7 @@ def test_editing_a_cell_switches_to_the_free_kernel():
     assert "직접 입력" in editor.status.value and "커널 합 2" in editor.status.value
 
 
-def test_3x3_mode_ignores_the_outer_cells():
+def test_3x3_mode_ignores_the_outer_cells(count_updates):
     editor = KernelEditor(SMALL, size=64)
     editor.preset.value = "box"
     assert [c.disabled for c in editor.cells].count(False) == 9
@@ -160,7 +147,7 @@ def test_caption_reports_clipping():
     assert "부호를 뒤집고" in editor.status.value
 
 
-def test_set_kernel_redraws_once():
+def test_set_kernel_redraws_once(count_updates):
     editor = KernelEditor(SMALL, size=64)
     calls = count_updates(editor)
     kernel = np.arange(25, dtype=float).reshape(5, 5) / 300
@@ -234,7 +221,7 @@ def test_window_moves_in_the_picture():
     assert window.input.min() >= 0 and window.input.max() <= 3
 
 
-def test_position_max_updates_and_clamps():
+def test_position_max_updates_and_clamps(count_updates):
     window = SlidingWindow(kernel=1, padding=3, stride=1)
     assert window.position.max == 13 * 13 - 1
     window.position.value = 150
@@ -327,7 +314,7 @@ def reference_maps(model, image):
         return [m[0].numpy() for m in model.eval().feature_maps(image[None])]
 
 
-def test_layer_switch_updates_the_channel_slider(model, three_digits):
+def test_layer_switch_updates_the_channel_slider(model, three_digits, count_updates):
     viewer = FeatureMapViewer(model, *three_digits)
     assert viewer.channel.max == 15
     calls = count_updates(viewer)

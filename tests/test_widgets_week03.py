@@ -29,18 +29,6 @@ def classifier():
     return DigitClassifier(widths=(4, 4, 4))
 
 
-def count_updates(widget) -> list:
-    calls = []
-    original = widget.update
-
-    def counted():
-        calls.append(1)
-        return original()
-
-    widget.update = counted
-    return calls
-
-
 def as_uint8(images: torch.Tensor) -> np.ndarray:
     return np.clip(np.rint(images[:, 0].numpy() * 255), 0, 255).astype(np.uint8)
 
@@ -88,7 +76,7 @@ def test_latent_walk_shows_the_digit_and_the_strip_along_the_moved_direction():
     assert "방향 3 +1.00" in walk.status.value and "방향 3의 값만" in walk.status.value
 
 
-def test_latent_walk_start_seed_keeps_the_offsets_and_reset_redraws_once():
+def test_latent_walk_start_seed_keeps_the_offsets_and_reset_redraws_once(count_updates):
     walk = LatentWalk(dcgan(), directions=2, classifier=None)
     walk.set_offsets([1.5, -0.6])
     first = walk.update()
