@@ -56,13 +56,21 @@ def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
     Every family in :data:`not_digits.FAMILIES` is measured, including the
     ones left out of training (``blend``), so the manifest shows the limits too.
     """
+    return accuracy_and_family_shares(model, lambda logits: logits.argmax(1) == NOT_A_DIGIT, "not_digit_recall_",
+                                      seed=seed)
+
+
+@torch.no_grad()
+def accuracy_and_family_shares(model: DigitClassifier, hit, prefix: str, *, seed: int) -> dict[str, float]:
+    """``test_accuracy`` on the test split, then ``prefix + family``: the share of 600 non-digits of each
+    :data:`not_digits.FAMILIES` family for which ``hit(logits)`` (a bool per image) holds."""
     model.eval()
     images, labels = datasets.digits("test")
     train_images, train_labels = datasets.digits("train")
     result = {"test_accuracy": float((model(images).argmax(1) == labels).float().mean())}
     for family in not_digits.FAMILIES:
         fakes = not_digits.make_not_digits(600, train_images, train_labels, seed=seed, families=[family])
-        result[f"not_digit_recall_{family}"] = float((model(fakes).argmax(1) == NOT_A_DIGIT).float().mean())
+        result[f"{prefix}{family}"] = float(hit(model(fakes)).float().mean())
     return result
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from .. import datasets, not_digits
 from ..models.classifier import DigitClassifier
-from .classifier import train_classifier
+from .classifier import accuracy_and_family_shares, train_classifier
 
 COMMAND = "coursekit train plain-classifier"
 NAME = "digit_classifier_plain"
@@ -25,15 +24,8 @@ def train_plain_classifier(*, steps: int = DEFAULTS["steps"], seed: int = DEFAUL
     return train_classifier(steps=steps, seed=seed, progress=progress, device=device, not_a_digit=False)
 
 
-@torch.no_grad()
 def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
     """Test-split accuracy, and per non-digit family the share read as a digit with confidence >= 0.9."""
-    model.eval()
-    images, labels = datasets.digits("test")
-    train_images, train_labels = datasets.digits("train")
-    result = {"test_accuracy": float((model(images).argmax(1) == labels).float().mean())}
-    for family in not_digits.FAMILIES:
-        fakes = not_digits.make_not_digits(600, train_images, train_labels, seed=seed, families=[family])
-        confident = torch.softmax(model(fakes), dim=1).max(1).values >= CONFIDENCE
-        result[f"confident_on_{family}"] = float(confident.float().mean())
-    return result
+    return accuracy_and_family_shares(
+        model, lambda logits: torch.softmax(logits, dim=1).max(1).values >= CONFIDENCE, "confident_on_", seed=seed
+    )
