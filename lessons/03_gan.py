@@ -37,14 +37,13 @@ import torch.nn.functional as F
 
 from coursekit import env, metrics, ring
 from coursekit.adversarial import generator_loss, make_gan_step
-from coursekit.checkpoints import load_checkpoint, read_manifest
+from coursekit.checkpoints import read_manifest
 from coursekit.datasets import digits, digits_sample
 from coursekit.images import show
 from coursekit.latent import lerp, sample_z, slerp
 from coursekit.models import toy_gan
-from coursekit.models.gan import Generator, to_signed
-from coursekit.models.stylegan import StyleGenerator
-from coursekit.recipes import dcgan
+from coursekit.models.gan import to_signed
+from coursekit.recipes import dcgan, stylegan
 from coursekit.train import Callback, fit, infinite_batches
 from coursekit.widgets.week03 import LatentWalk, StyleMixer, TruncationExplorer
 
@@ -234,7 +233,7 @@ plt.show()
 
 # %% tags=["slide"]
 manifest = read_manifest("dcgan")
-G_ref = load_checkpoint("dcgan", dcgan.build()[0]).eval()
+G_ref = dcgan.load()
 print("학습 명령:", manifest["command"], "| 스텝:", manifest["extra"]["steps"])
 samples = G_ref.sample(1000, seed=dcgan.EVAL_SEED)
 measured = dcgan.measure(samples)
@@ -315,7 +314,7 @@ TruncationExplorer(G_ref)
 # 같은 공용 루프와 GAN 스텝으로 학습한 작은 스타일 생성기(`coursekit.models.stylegan`)로 스타일 믹싱 격자를 그려 봅시다.
 
 # %%
-style = load_checkpoint("stylegan", StyleGenerator()).eval()
+style = stylegan.load()
 print("학습 명령:", read_manifest("stylegan")["command"])
 style_score = metrics.classifier_score(style.sample(1000, seed=dcgan.EVAL_SEED))
 print("StyleGAN ψ = 1.00:", style_score)
