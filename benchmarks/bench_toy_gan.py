@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from coursekit.env import set_threads
-from coursekit.models.toy_gan import CONFIGS, sample, train_toy_gan
+from coursekit.gan_training import train_toy_gan
+from coursekit.models.toy_gan import CONFIGS, sample
 from coursekit.ring import mode_report
 
 SEEDS = (0, 1, 2)

@@ -11,7 +11,8 @@ import itertools
 
 from coursekit.datasets import photo
 from coursekit.env import set_threads
-from coursekit.widgets.week01 import ColorSpaceExplorer, HsvThreshold, fit
+from coursekit.widgets.base import fit
+from coursekit.widgets.week01 import ColorSpaceExplorer, HsvThreshold
 
 from .common import print_table, summarize, time_calls
 

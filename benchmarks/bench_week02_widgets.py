@@ -16,7 +16,7 @@ import torch
 
 from coursekit.datasets import digits, photo
 from coursekit.env import set_threads
-from coursekit.widgets.week01 import fit
+from coursekit.widgets.base import fit
 from coursekit.widgets.week02 import FeatureMapViewer, KernelEditor, SlidingWindow
 
 from .common import print_table, summarize, time_calls

@@ -13,21 +13,20 @@ and writes the logarithms with ``softplus`` (``-log sigmoid(l) = softplus(-l)``,
   gradient when D confidently rejects the fakes, i.e. early in training;
 - :func:`r1_penalty`: Mescheder et al. 2018's zero-centred gradient penalty
   ``E_real |∇_x D(x)|²``; it keeps D smooth on the real data;
-- :func:`update_ema` / :func:`ema_copy`: an exponential moving average of the
-  generator's weights (Karras et al., ProGAN and StyleGAN ship this copy:
-  it averages out the last steps' oscillations, so samples are cleaner);
+- the generator's exponential moving average comes from :mod:`coursekit.ema`
+  (Karras et al., ProGAN and StyleGAN ship this copy: it averages out the last
+  steps' oscillations, so samples are cleaner);
 - :func:`make_gan_step`: the step function for :func:`coursekit.train.fit`
   that puts them together, for digits as well as for 2-D toy points.
 """
 
 from __future__ import annotations
 
-import copy
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .ema import ema_decay, update_ema
 
 LOSSES = ("nonsaturating", "minimax")
 EMA_MODEL = "generator_ema"  # the name make_gan_step(ema=...) expects in fit's models
@@ -97,47 +96,6 @@ def r1_penalty(discriminator: nn.Module, real: torch.Tensor) -> torch.Tensor:
     return _r1_from(logits, real)
 
 
-# ---- generator EMA ------------------------------------------------------------
-
-
-def ema_copy(model: nn.Module) -> nn.Module:
-    """A frozen copy of ``model`` (eval mode, no gradients) to hold its moving average."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    return copy.deepcopy(model).eval().requires_grad_(False)
-
-
-@torch.no_grad()
-def update_ema(ema_model: nn.Module, model: nn.Module, decay: float) -> None:
-    """``ema = decay * ema + (1 - decay) * weights``, parameter by parameter; buffers are copied.
-
-    Buffers (BatchNorm running statistics, StyleGAN's mean ``w``) are copied,
-    not averaged, as in StyleGAN's reference code. ``decay=0`` copies the
-    model, ``decay=1`` leaves the average unchanged.
-    """
-    if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0.0 <= decay <= 1.0:
-        raise ValueError(f"decay must be a number in [0, 1], got {decay!r}")
-    ema_params, params = dict(ema_model.named_parameters()), dict(model.named_parameters())
-    ema_buffers, buffers = dict(ema_model.named_buffers()), dict(model.named_buffers())
-    if ema_params.keys() != params.keys() or ema_buffers.keys() != buffers.keys():
-        raise ValueError("ema_model and model must be the same architecture (made with ema_copy(model))")
-    for name, param in params.items():
-        if ema_params[name].shape != param.shape:
-            raise ValueError(f"ema_model's {name} has shape {tuple(ema_params[name].shape)}, not {tuple(param.shape)}")
-        ema_params[name].lerp_(param.detach().to(ema_params[name].dtype), 1.0 - decay)
-    for name, buffer in buffers.items():
-        ema_buffers[name].copy_(buffer)
-
-
-def ema_decay(decay: float, step: int) -> float:
-    """The decay used at optimizer step ``step`` (from 0): ``min(decay, (1 + step) / (10 + step))``.
-
-    The warm-up (as in TensorFlow's ``ExponentialMovingAverage``) lets the
-    average forget the random initial weights quickly at the start of a run.
-    """
-    return min(float(decay), (1.0 + step) / (10.0 + step))
-
-
 # ---- the step function ---------------------------------------------------------
 
 
@@ -165,6 +123,7 @@ def make_gan_step(
     r1_every: int = 1,
     d_steps: int = 1,
     ema: float | None = None,
+    augment=None,
 ):
     """A step function for :func:`coursekit.train.fit`: models and optimizers named
     ``"generator"`` and ``"discriminator"``.
@@ -180,6 +139,11 @@ def make_gan_step(
       ``"generator_ema"`` (pass ``ema_copy(generator)`` in ``fit``'s models,
       without an optimizer) is moved towards the generator with
       :func:`update_ema`, warmed up by :func:`ema_decay`. Ship that copy.
+    - ``augment`` (a differentiable function of a batch, such as
+      :func:`coursekit.augment.translate`): D sees every real and every fake
+      through it, in its own update and in the generator's (DiffAugment, Zhao
+      et al. 2020): D cannot memorise a small training set, and because the
+      fakes are augmented too, G is not pushed to draw the augmentation.
 
     The batch is a tensor of reals or a tuple whose first item is one (images
     ``(N, C, H, W)`` or 2-D points ``(N, 2)``), already in the generator's
@@ -194,6 +158,9 @@ def make_gan_step(
         raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
     if isinstance(r1_gamma, bool) or not isinstance(r1_gamma, (int, float)) or not r1_gamma >= 0:
         raise ValueError(f"r1_gamma must be a number >= 0, got {r1_gamma!r}")
+    if augment is not None and not callable(augment):
+        raise TypeError(f"augment must be None or a function of a batch, got {type(augment).__name__}")
+    seen = augment if augment is not None else (lambda x: x)
     if ema is not None and (isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0.0 < ema < 1.0):
         raise ValueError(f"ema must be None or a decay between 0 and 1 (e.g. 0.999), got {ema!r}")
 
@@ -209,9 +176,9 @@ def make_gan_step(
         regularize = r1_gamma > 0 and state.step % r1_every == 0
         for _ in range(d_steps):
             with torch.no_grad(), state.autocast():
-                fake = G(torch.randn(n, latent_dim, device=real.device))
+                fake = seen(G(torch.randn(n, latent_dim, device=real.device)))
             if regularize:  # float32 forward on the reals, kept for the gradient penalty
-                real_in = real.detach().requires_grad_(True)
+                real_in = seen(real).detach().requires_grad_(True)
                 real_logits = D(real_in)
                 with state.autocast():
                     fake_logits = D(fake)
@@ -219,13 +186,13 @@ def make_gan_step(
                 total = d_loss + (r1_gamma / 2 * r1_every) * _r1_from(real_logits, real_in)
             else:
                 with state.autocast():
-                    real_logits, fake_logits = D(real), D(fake)
+                    real_logits, fake_logits = D(seen(real)), D(fake)
                     d_loss = total = discriminator_loss(real_logits.float(), fake_logits.float())
             state.optimize(total, "discriminator")
         D.requires_grad_(False)  # the generator step needs gradients through D, not for D
         try:
             with state.autocast():
-                g_loss = generator_loss(D(G(torch.randn(n, latent_dim, device=real.device))).float(), loss)
+                g_loss = generator_loss(D(seen(G(torch.randn(n, latent_dim, device=real.device)))).float(), loss)
             state.optimize(g_loss, "generator")
         finally:
             D.requires_grad_(True)
@@ -239,10 +206,3 @@ def make_gan_step(
         }
 
     return gan_step
-
-
-def ema_half_life(decay: float) -> float:
-    """How many steps until an old weight counts half: ``log(1/2) / log(decay)``."""
-    if not 0.0 < decay < 1.0:
-        raise ValueError(f"decay must be between 0 and 1, got {decay!r}")
-    return math.log(0.5) / math.log(decay)

@@ -1,10 +1,16 @@
 """Model weights as safetensors files with a JSON manifest, verified on load.
 
 Each checkpoint ``NAME`` is two files in a folder (``data/checkpoints/`` by
-default): ``NAME.safetensors`` with the tensors and ``NAME.json`` with the
-manifest: name, file, sha256, the exact command that produced it, the metrics
-it reached and the library versions. Loading recomputes the sha256 and refuses
-a file that does not match. Pickles (``torch.load``) are never used.
+default): the tensors (``NAME.<sha256[:12]>.safetensors``, or ``NAME.safetensors``
+for the older shipped ones) and ``NAME.json``, the manifest: name, file, sha256,
+the exact command that produced it, the metrics it reached and the library
+versions. Loading recomputes the sha256 and refuses a file that does not match.
+Pickles (``torch.load``) are never used.
+
+The manifest is the commit point of a save: the new weights go under a name of
+their own first, the manifest is renamed into place last, and only then is the
+previous weights file removed. A crash at any moment leaves either the old
+checkpoint or the new one, whole, never new weights beside an old manifest.
 """
 
 from __future__ import annotations
@@ -78,6 +84,36 @@ def _state_dict(weights) -> dict:
     return {k: v.detach().cpu().contiguous().clone() for k, v in state.items()}
 
 
+def _check_metrics(metrics: Mapping[str, float]) -> dict[str, float]:
+    for key, value in metrics.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise TypeError(f"metric {key!r} must be a number, got {value!r}")
+    return dict(metrics)
+
+
+def _write_manifest(folder: Path, manifest: dict) -> Path:
+    """Write ``manifest`` as ``folder/<name>.json`` atomically; returns its path."""
+    path = folder / f"{manifest['name']}.json"
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return path
+
+
+def _verified_file(manifest: dict, directory) -> Path:
+    """The weights file of ``manifest``, after checking that it exists and matches its sha256."""
+    path = _folder(directory) / manifest["file"]
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint file {path} is missing; rebuild it with: {manifest['command']}")
+    actual = sha256_of(path)
+    if actual != manifest["sha256"]:
+        raise CheckpointError(
+            f"checkpoint {path.name} does not match its manifest (sha256 {actual[:12]}... "
+            f"instead of {manifest['sha256'][:12]}...): the file is damaged or was replaced. "
+            f"Restore it (git checkout -- {path.name}) or rebuild it with: {manifest['command']}"
+        )
+    return path
+
+
 def save_checkpoint(
     weights,
     name: str,
@@ -91,24 +127,22 @@ def save_checkpoint(
 
     ``command`` is the exact shell command that rebuilds this checkpoint,
     ``metrics`` what it reached (e.g. ``{"test_accuracy": 0.985}``), ``extra``
-    any JSON-able details (training steps, model settings). Files are written
-    to a temporary name and renamed, so a crash never leaves half a checkpoint.
+    any JSON-able details (training steps, model settings). The manifest is
+    written last, as the commit point (see the module docstring): a crash never
+    leaves half a checkpoint or weights that do not match their manifest.
     """
     from safetensors.torch import save_file
 
     name = _check_name(name)
     if not isinstance(command, str) or not command.strip():
         raise ValueError("command must be the shell command that rebuilds this checkpoint")
-    metrics = dict(metrics or {})
-    for key, value in metrics.items():
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise TypeError(f"metric {key!r} must be a number, got {value!r}")
+    metrics = _check_metrics(metrics or {})
     folder = _folder(directory)
     if not folder.is_dir():
         raise FileNotFoundError(f"checkpoint folder {folder} does not exist; create it first")
     state = _state_dict(weights)
-    weights_path = folder / f"{name}.safetensors"
-    atomic_write(weights_path, lambda tmp: save_file(state, tmp))
+    previous = read_manifest(name, folder)["file"] if (folder / f"{name}.json").is_file() else None
+    weights_path = _write_weights(folder, name, lambda tmp: save_file(state, tmp))
     manifest = {
         "name": name,
         "file": weights_path.name,
@@ -119,10 +153,54 @@ def save_checkpoint(
         "versions": library_versions(),
         "extra": dict(extra or {}),
     }
-    manifest_path = folder / f"{name}.json"
-    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    return manifest_path
+    path = _write_manifest(folder, manifest)  # the commit point
+    _remove_unreferenced(folder, name, keep=weights_path.name, previous=previous)
+    return path
+
+
+def _write_weights(folder: Path, name: str, write) -> Path:
+    """Write the weights beside the current checkpoint, under ``NAME.<sha256[:12]>.safetensors``."""
+    staged = atomic_write(folder / f".{name}.staged.safetensors", write)
+    path = folder / f"{name}.{sha256_of(staged)[:12]}.safetensors"
+    staged.replace(path)  # same bytes if it exists already: the file a manifest may name is not changed
+    return path
+
+
+def _remove_unreferenced(folder: Path, name: str, *, keep: str, previous: str | None) -> None:
+    """After the commit: remove the previous weights of ``name`` and any left by an interrupted save."""
+    referenced = {keep} | {read_manifest(other, folder)["file"] for other in list_checkpoints(folder)}
+    pattern = re.compile(rf"{re.escape(name)}\.[0-9a-f]{{12}}\.safetensors")
+    leftovers = [p for p in folder.glob(f"{name}.*.safetensors") if pattern.fullmatch(p.name)]
+    if previous is not None:
+        leftovers.append(folder / previous)
+    for path in leftovers:
+        if path.name not in referenced and path.is_file():
+            path.unlink()
+
+
+def update_metrics(name: str, metrics: Mapping[str, float], *, reason: str, directory=None) -> Path:
+    """Replace the metrics of checkpoint ``name``'s manifest, measured again (the weights stay as they are).
+
+    The previous metrics are kept under ``extra["previous_metrics"]`` with
+    ``reason`` (why they were measured again, e.g. a new yardstick), so the
+    manifest never silently loses what the checkpoint once reached. The
+    weights' sha256 is checked first; the manifest is replaced atomically.
+    """
+    manifest = read_manifest(name, directory)
+    _verified_file(manifest, directory)
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValueError("reason must say why the metrics were measured again")
+    metrics = _check_metrics(metrics)
+    extra = dict(manifest.get("extra", {}))
+    extra["previous_metrics"] = {"metrics": manifest.get("metrics", {}), "replaced_because": reason,
+                                 "versions": manifest.get("versions", {})}
+    manifest.update(metrics=dict(metrics), extra=extra, versions=library_versions())
+    return _write_manifest(_folder(directory), manifest)
+
+
+def weights_file(name: str, directory=None) -> Path:
+    """The path of checkpoint ``name``'s weights file (the one its manifest names, sha256 checked)."""
+    return _verified_file(read_manifest(name, directory), directory)
 
 
 def read_manifest(name: str, directory=None) -> dict:
@@ -157,18 +235,7 @@ def load_checkpoint(name: str, model=None, *, directory=None, device: str = "cpu
     """
     from safetensors.torch import load_file
 
-    manifest = read_manifest(name, directory)
-    path = _folder(directory) / manifest["file"]
-    if not path.is_file():
-        raise CheckpointError(f"checkpoint file {path} is missing; rebuild it with: {manifest['command']}")
-    actual = sha256_of(path)
-    if actual != manifest["sha256"]:
-        raise CheckpointError(
-            f"checkpoint {path.name} does not match its manifest (sha256 {actual[:12]}... "
-            f"instead of {manifest['sha256'][:12]}...): the file is damaged or was replaced. "
-            f"Restore it (git checkout -- {path.name}) or rebuild it with: {manifest['command']}"
-        )
-    state = load_file(str(path), device=device)
+    state = load_file(str(weights_file(name, directory)), device=device)
     if model is None:
         return state
     expected = model.state_dict()

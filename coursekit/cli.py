@@ -74,8 +74,24 @@ def _info(_args) -> int:
     return 0
 
 
+class MissingExtra(RuntimeError):
+    """An instructor command needs the dev extras, which a plain ``pip install coursekit`` leaves out."""
+
+
+def _authoring(module: str):
+    """Import an instructor/CI tool module, or say in one line what to install."""
+    try:
+        return importlib.import_module(f"{__package__}.{module}")
+    except ModuleNotFoundError as err:
+        raise MissingExtra(
+            f"this command needs the instructor tools (missing: {err.name}); "
+            "install them with: pip install 'coursekit[dev]'"
+        ) from None
+
+
 def _slides(args) -> int:
-    from .slides import count_slides, notebook_to_marp
+    slides = _authoring("slides")
+    count_slides, notebook_to_marp = slides.count_slides, slides.notebook_to_marp
 
     for notebook in args.notebooks:
         deck = notebook_to_marp(notebook, args.out)
@@ -84,7 +100,7 @@ def _slides(args) -> int:
 
 
 def _student_copy(args) -> int:
-    from .student_copy import student_copy
+    student_copy = _authoring("student_copy").student_copy
 
     for path in student_copy(args.source, args.out):
         print(f"wrote {path}")
@@ -95,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursekit", description="Tools for the generative image AI course.")
     parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
     # failures a command reports as one line and exit status 1; a command may name its own
-    parser.set_defaults(expected_errors=(FileNotFoundError, ValueError))
+    parser.set_defaults(expected_errors=(FileNotFoundError, ValueError, MissingExtra))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     info = commands.add_parser("info", help="print versions, device, mode and optional components")
     info.set_defaults(run=_info)
@@ -109,15 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
     student.set_defaults(run=_student_copy)
     from .faces.command import add_commands as add_face_commands
     from .recipes.command import add_commands as add_train_commands
+    from .sample_command import add_command as add_sample_command
 
     add_face_commands(commands)
     add_train_commands(commands)
+    add_sample_command(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if getattr(args, "one_line_errors", False):
+            print(f"coursekit {args.command}: error: unrecognized arguments: {' '.join(unknown)}", file=sys.stderr)
+            return 1
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2

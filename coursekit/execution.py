@@ -23,6 +23,8 @@ from pathlib import Path
 
 import nbformat
 
+from .numerics import apply_profile
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 JUPYTEXT = {"formats": "ipynb,py:percent"}
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -86,6 +88,7 @@ def execute(source: Path, target: Path | None = None) -> float:
     env_before = dict(os.environ)
     os.environ["COURSEKIT_MODE"] = "quick"
     os.environ["PYTHONHASHSEED"] = "0"
+    apply_profile()  # the kernel inherits the numerics profile (unless the caller set other values)
     start = time.perf_counter()
     try:
         client = NotebookClient(

@@ -8,12 +8,20 @@ GAN, a VAE and a diffusion model can be compared:
   (coverage: classes holding at least 5 % of the samples);
 - :func:`conditional_accuracy`: how many samples show the class that was asked for;
 - :func:`feature_distance`: the Fréchet distance between the classifier's
-  64-d penultimate features of two image sets (an FID for digits).
+  64-d penultimate features of two image sets (an FID for digits);
+- :func:`report`: all of them for one set of samples from any generator of
+  the course, in one call, with the real-vs-real floor beside the distance.
 
 The classifier (:mod:`coursekit.models.classifier`) has an eleventh class,
-"not a digit", so noise, blobs or blur cannot score as confident digits.
+"not a digit", trained on things unlike digits (noise, blobs, blur) and on
+digit-like junk, the way generators fail (blends, overlays, broken strokes,
+half digits, strokes too thick or too thin): neither scores as a confident
+digit. Its calibration (confident share on real test digits, on each junk
+family and on held-out families) is in its manifest and in ``make bench``.
 Images are ``(N, 1, 28, 28)`` (or ``(N, 28, 28)``) floats in [0, 1], white on
-black, like :func:`coursekit.datasets.digits`.
+black, like :func:`coursekit.datasets.digits`; samples padded to 32x32 (as
+diffusers' UNets prefer) are cropped back explicitly (``report(..., padding=2)``
+or :func:`crop_padding`). The classifier never takes part in autograd.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import numpy as np
 import torch
 
 from .checkpoints import load_checkpoint
-from .models.classifier import DIGIT_CLASSES, FEATURE_DIM, NOT_A_DIGIT, DigitClassifier
+from .models.classifier import DIGIT_CLASSES, FEATURE_DIM, NOT_A_DIGIT, REFERENCE_WIDTHS, DigitClassifier
 
 CHECKPOINT = "digit_classifier"
 CONFIDENCE = 0.9
@@ -36,8 +44,8 @@ MIN_FOR_COVARIANCE = FEATURE_DIM + 1
 @lru_cache(maxsize=None)
 def reference_classifier(device: str = "cpu") -> DigitClassifier:
     """The shipped classifier (checkpoint ``digit_classifier``), in eval mode; loaded once per device."""
-    model = load_checkpoint(CHECKPOINT, DigitClassifier(), device=device)
-    return model.to(device).eval()
+    model = load_checkpoint(CHECKPOINT, DigitClassifier(widths=REFERENCE_WIDTHS), device=device)
+    return model.to(device).eval().requires_grad_(False)
 
 
 def check_digits(images, *, name: str = "images", min_count: int = 1) -> torch.Tensor:
@@ -54,9 +62,12 @@ def check_digits(images, *, name: str = "images", min_count: int = 1) -> torch.T
     if images.ndim == 3:
         images = images.unsqueeze(1)
     if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
+        padded = images.ndim == 4 and images.shape[1] == 1 and images.shape[2] == images.shape[3] > 28
+        hint = f" (digits padded to {images.shape[2]}x{images.shape[3]}? crop them with crop_padding or "
+        hint += f"report(..., padding={(images.shape[2] - 28) // 2}))" if padded else ""
         raise ValueError(
             f"{name} must have shape (N, 1, 28, 28) or (N, 28, 28), got {tuple(images.shape)}; "
-            "resize or crop samples to 28x28 gray digits first"
+            f"resize or crop samples to 28x28 gray digits first{hint}"
         )
     if len(images) < min_count:
         raise ValueError(f"{name} holds {len(images)} images; this measure needs at least {min_count}")
@@ -178,3 +189,95 @@ def feature_distance(a, b, *, classifier=None) -> float:
     a = check_digits(a, name="a", min_count=MIN_FOR_COVARIANCE)
     b = check_digits(b, name="b", min_count=MIN_FOR_COVARIANCE)
     return frechet_distance(features(a, classifier=classifier), features(b, classifier=classifier))
+
+
+def crop_padding(images, padding: int):
+    """Cut ``padding`` pixels from every side: 28x28 digits padded to 32x32 (``padding=2``) back to 28x28."""
+    if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
+        raise ValueError(f"padding must be an int >= 0, got {padding!r}")
+    if padding == 0:
+        return images  # check_digits judges the shape (and names the padding a 32x32 sample needs)
+    if isinstance(images, np.ndarray):
+        images = torch.from_numpy(images)
+    if not isinstance(images, torch.Tensor) or images.ndim not in (3, 4):
+        raise TypeError("images must be a tensor or array of shape (N, 1, H, W) or (N, H, W)")
+    size = 28 + 2 * padding
+    if tuple(images.shape[-2:]) != (size, size):
+        raise ValueError(f"padding={padding} expects {size}x{size} images, got {tuple(images.shape[-2:])}")
+    return images[..., padding : size - padding, padding : size - padding]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What :func:`report` measured on ``count`` samples (``None``: not measured, and why is in the docs)."""
+
+    count: int
+    confident: float
+    not_digit: float
+    coverage: int
+    min_class_share: float
+    max_class_share: float
+    conditional_accuracy: float | None  # only when labels were given
+    feature_distance: float | None  # to real test digits; None below 65 samples
+    real_floor: float | None  # the same distance from about as many real training digits
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    def __str__(self) -> str:
+        accuracy = "-" if self.conditional_accuracy is None else f"{self.conditional_accuracy:.1%}"
+        distance = "-" if self.feature_distance is None else f"{self.feature_distance:.1f} (진짜끼리 {self.real_floor:.1f})"
+        return (
+            f"확신(≥{CONFIDENCE})한 숫자 {self.confident:.1%}, 숫자 아님 {self.not_digit:.1%}, "
+            f"커버리지 {self.coverage}/10 (클래스 {self.min_class_share:.1%}~{self.max_class_share:.1%}), "
+            f"조건 정확도 {accuracy}, 특징 거리 {distance} (n={self.count})"
+        )
+
+
+def _floor_size(count: int) -> int:
+    """A class-balanced real set's size close to ``count`` (a multiple of 10, 70 to 4,000)."""
+    return min(4000, max(70, round(count / 10) * 10))
+
+
+@lru_cache(maxsize=8)
+def _real_floor(count: int) -> float:
+    return _real_distance(count, None)
+
+
+def _real_distance(count: int, classifier) -> float:
+    from .datasets import digits, digits_sample
+
+    return feature_distance(digits_sample(_floor_size(count), "train")[0], digits("test")[0], classifier=classifier)
+
+
+def report(samples, labels=None, *, padding: int = 0, classifier=None) -> Report:
+    """Every yardstick measure of ``samples`` from any generator, in one call.
+
+    ``samples``: ``(N, 1, 28, 28)`` in [0, 1], or padded digits with
+    ``padding`` (2 for 32x32). ``labels`` (the classes asked of a conditional
+    generator) add the conditional accuracy. The feature distance is to the
+    1,000 real test digits, beside the floor a real set of about the same
+    size reaches (class-balanced training digits, a multiple of 10 from 70 to
+    4,000); both need 65 samples and are ``None`` below that.
+    """
+    images = check_digits(crop_padding(samples, padding), name="samples")
+    score = classifier_score(images, classifier=classifier)
+    shares = score.shares()[:DIGIT_CLASSES]
+    accuracy = None if labels is None else conditional_accuracy(images, labels, classifier=classifier)
+    distance = floor = None
+    if len(images) >= MIN_FOR_COVARIANCE:
+        from .datasets import digits
+
+        distance = feature_distance(images, digits("test")[0], classifier=classifier)
+        floor = _real_floor(len(images)) if classifier is None else _real_distance(len(images), classifier)
+    return Report(
+        count=score.count,
+        confident=score.confident,
+        not_digit=score.not_digit,
+        coverage=score.coverage,
+        min_class_share=float(shares.min()),
+        max_class_share=float(shares.max()),
+        conditional_accuracy=accuracy,
+        feature_distance=distance,
+        real_floor=floor,
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from .env import seed_everything, set_threads
 from .fonts import use_korean_font
+from .numerics import apply_profile
 
 
 def setup_lesson(seed: int = 0, threads: int = 2, dpi: int = 90) -> None:
@@ -14,8 +17,13 @@ def setup_lesson(seed: int = 0, threads: int = 2, dpi: int = 90) -> None:
     - seeds Python, NumPy and torch with ``seed``;
     - fixes torch/OpenCV to ``threads`` threads (float sums then agree across machines);
     - prints tensors and arrays with 3 decimals;
-    - makes matplotlib draw Korean text (NanumGothic) at ``dpi``.
+    - makes matplotlib draw Korean text (NanumGothic) at ``dpi``;
+    - sets the numerics profile (:mod:`coursekit.numerics`) where the
+      environment does not set it, before torch is first imported;
+    - keeps the Hugging Face hub offline (nothing a lesson needs is downloaded).
     """
+    apply_profile()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import matplotlib
     import matplotlib.pyplot  # noqa: F401  (activates the notebook backend before rc changes)
     import torch

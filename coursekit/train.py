@@ -3,8 +3,15 @@
 A week's module supplies the models (plain ``nn.Module``) and a *step function*
 ``step_fn(batch, state) -> {"loss": loss, ...}`` that computes the losses and
 calls ``state.optimize(loss)``. ``fit`` does the rest: device, seeding, step or
-time budget, loss history, divergence check, progress bar, callbacks and
-resumable checkpoints (safetensors + JSON manifest, via ``coursekit.checkpoints``).
+time budget, loss history, divergence check, progress bar, callbacks,
+learning-rate schedulers, mixed precision and resumable checkpoints
+(safetensors + JSON manifest, via ``coursekit.checkpoints``).
+
+Nothing in the loop knows what it trains: an autoencoder with one decoder per
+identity (one optimizer over several models' parameters, batches from two data
+sets through :func:`zip_batches`), a VAE with several named losses, a
+diffusion model with an EMA copy (just another model in ``models``) and a
+warm-up/cosine schedule (``coursekit.schedules``) all go through the same code.
 
 The weights you ship are saved with ``coursekit.checkpoints.save_checkpoint(model, ...)``;
 the training checkpoints written here also hold optimizer state and history.
@@ -13,6 +20,7 @@ the training checkpoints written here also hold optimizer state and history.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import re
 import time
@@ -48,6 +56,7 @@ class History:
     steps_run: int = 0  # optimizer steps run by this call of fit
     resumed_from: int = 0  # step loaded from the checkpoint (0 for a fresh start)
     seconds: float = 0.0  # wall-clock time of this call of fit
+    _saved: int = field(default=0, repr=False, compare=False)  # records already in the history file
 
     def record(self, step: int, values: Mapping[str, float]) -> None:
         if self.losses and set(values) != set(self.losses):
@@ -95,7 +104,9 @@ class TrainState:
     device: torch.device
     history: History
     elapsed: float = 0.0  # seconds since this call of fit started
-    scaler: torch.amp.GradScaler | None = None  # set when mixed precision is on
+    scaler: torch.amp.GradScaler | None = None  # set when float16 mixed precision is on
+    autocast_dtype: torch.dtype | None = None  # float16 or bfloat16 when mixed precision is on
+    schedulers: dict[str, object] = field(default_factory=dict)  # stepped by fit after each step
 
     def optimize(self, loss: torch.Tensor, optimizer=None, *, clip: float | None = None) -> None:
         """zero_grad, backward, (optionally clip the gradient norm), optimizer step.
@@ -125,8 +136,10 @@ class TrainState:
             optimizer.step()
 
     def autocast(self):
-        """float16 autocast when mixed precision is on, else a context that does nothing."""
-        return torch.autocast("cuda", dtype=torch.float16) if self.scaler else contextlib.nullcontext()
+        """Autocast to the mixed-precision dtype when it is on, else a context that does nothing."""
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.autocast_dtype)
 
 
 @dataclass
@@ -145,6 +158,23 @@ class Callback:
             raise ValueError(f"Callback every must be a positive int, got {self.every!r}")
         if self.every is None and not self.at_end:
             raise ValueError("Callback needs every=N, at_end=True or both")
+
+
+def zip_batches(**batches: Iterable) -> Iterator[dict]:
+    """Batches from several iterables at once, as dicts: ``zip_batches(a=..., b=...)`` gives ``{"a": .., "b": ..}``.
+
+    For data sets of different sizes trained together (two identities of an
+    autoencoder), pass an :func:`infinite_batches` for each: every step gets
+    one batch of each. Ends when the first of them ends.
+    """
+    if not batches:
+        raise ValueError("zip_batches needs at least one named iterable, e.g. zip_batches(a=..., b=...)")
+    for name, value in batches.items():
+        if not isinstance(value, Iterable) or isinstance(value, (torch.Tensor, str, bytes)):
+            raise TypeError(f"zip_batches({name}=...) must be an iterable of batches, got {type(value).__name__}")
+    names, iterators = list(batches), [iter(b) for b in batches.values()]
+    for items in zip(*iterators):
+        yield dict(zip(names, items))
 
 
 def infinite_batches(*tensors: torch.Tensor, batch_size: int, seed: int = 0, drop_last: bool = True) -> Iterator:
@@ -187,6 +217,7 @@ def fit(
     device: str | None = None,
     seed: int | None = 0,
     mixed_precision: bool | str = False,
+    schedulers=None,
     callbacks: Sequence[Callback] = (),
     checkpoint: str | None = None,
     checkpoint_dir=None,
@@ -198,13 +229,20 @@ def fit(
 ) -> History:
     """Train until ``steps`` (total, resumed steps included) or ``seconds`` (this call) run out.
 
-    Each batch (a tensor, or a tuple/list of tensors) is moved to the device and
-    passed to ``step_fn(batch, state)``. Losses are recorded every ``log_every``
-    steps; a NaN or infinite one raises ``TrainingDiverged`` before anything is
-    saved. With ``checkpoint="name"`` the training state is saved every
+    Each batch (a tensor, or tuples, lists and dicts of tensors, nested) is moved
+    to the device and passed to ``step_fn(batch, state)``. ``optimizers`` is one
+    optimizer or a dict of named ones; an optimizer may span the parameters of
+    several models. Losses are recorded every ``log_every`` steps; a NaN or
+    infinite one raises ``TrainingDiverged`` before anything is saved.
+    ``schedulers`` (one learning-rate scheduler or a dict of named ones) are
+    stepped after every training step. With ``checkpoint="name"`` the training
+    state (models, optimizers, schedulers, RNG, scaler) is saved every
     ``checkpoint_every`` steps and at the end; ``resume=True`` loads it (if it
     exists) and skips the batches already used, so pass a fresh ``batches``.
-    ``mixed_precision``: False, True (CUDA only) or "auto" (on when on CUDA).
+    ``mixed_precision``: False; True or "float16" (CUDA only, with a gradient
+    scaler); "bfloat16" (CUDA, or CPU as an opt-in; no scaler); "auto"
+    (float16 on CUDA, off on the CPU). The step function enters it with
+    ``with state.autocast():``.
     """
     models, optimizers = _named(models, nn.Module, "model"), _named(optimizers, torch.optim.Optimizer, "optimizer")
     _check_optimizers(models, optimizers)
@@ -215,24 +253,26 @@ def fit(
     callbacks = list(callbacks)
     if not all(isinstance(c, Callback) for c in callbacks):
         raise TypeError("callbacks must be coursekit.train.Callback objects")
+    schedulers = _schedulers(schedulers, optimizers)
     dev = torch.device(device or best_device())
-    if not (isinstance(mixed_precision, bool) or mixed_precision == "auto"):
-        raise ValueError(f"mixed_precision must be True, False or 'auto', got {mixed_precision!r}")
-    if mixed_precision is True and dev.type != "cuda":
-        raise ValueError(f"mixed_precision=True needs a CUDA GPU, but the device is {dev}; use False or 'auto'")
-    amp = dev.type == "cuda" and mixed_precision in (True, "auto")
+    dtype = precision(mixed_precision, dev)
     command = command or DEFAULT_COMMAND
     if seed is not None:
         seed_everything(seed)
-    state = TrainState(0, models, optimizers, dev, History(), scaler=torch.amp.GradScaler("cuda") if amp else None)
+    scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
+    state = TrainState(0, models, optimizers, dev, History(), scaler=scaler, autocast_dtype=dtype,
+                       schedulers=schedulers)
     history, bar, last_called, start = state.history, None, {}, _clock()
     try:
         for model in models.values():
             model.to(dev).train()
         if resume and checkpoint in checkpoints.list_checkpoints(checkpoint_dir):
-            state.step = history.resumed_from = load_training_state(checkpoint, models, optimizers, checkpoint_dir)
+            state.step = history.resumed_from = load_training_state(
+                checkpoint, models, optimizers, checkpoint_dir, schedulers=schedulers
+            )
             extra = checkpoints.read_manifest(checkpoint, checkpoint_dir)["extra"]
-            history.steps, history.losses = extra["history"]["steps"], extra["history"]["losses"]
+            history.steps, history.losses = _read_history(checkpoint, checkpoint_dir, state.step, extra)
+            history._saved = len(history.steps)
             if state.scaler and extra["scaler"]:
                 state.scaler.load_state_dict(extra["scaler"])
         saved = recorded = state.step
@@ -252,6 +292,8 @@ def fit(
                 history.stopped_by = "batches"
                 break
             losses = _losses(step_fn(_to(batch, dev), state), state.step + 1)
+            for scheduler in schedulers.values():
+                scheduler.step()
             state.step += 1
             history.steps_run += 1
             state.elapsed = _clock() - start
@@ -285,20 +327,23 @@ def fit(
     return history
 
 
-def load_training_state(name: str, models, optimizers, directory=None) -> int:
-    """Load a training checkpoint saved by ``fit`` into the models and optimizers; returns its step.
+def load_training_state(name: str, models, optimizers, directory=None, *, schedulers=None) -> int:
+    """Load a training checkpoint saved by ``fit`` into the models, optimizers and schedulers; returns its step.
 
     Also restores torch's random number generator, so noise drawn after resuming
     is the noise an uninterrupted run would have drawn.
     """
     models, optimizers = _named(models, nn.Module, "model"), _named(optimizers, torch.optim.Optimizer, "optimizer")
+    schedulers = _schedulers(schedulers, optimizers)
     extra = checkpoints.read_manifest(name, directory).get("extra", {})
     if extra.get("format") != _FORMAT:
         raise checkpoints.CheckpointError(f"{name!r} is not a training checkpoint saved by coursekit.train.fit")
-    if (extra["models"], extra["optimizers"]) != (sorted(models), sorted(optimizers)):
+    saved_schedulers = extra.get("schedulers", {})
+    held = (extra["models"], extra["optimizers"], sorted(saved_schedulers))
+    if held != (sorted(models), sorted(optimizers), sorted(schedulers)):
         raise checkpoints.CheckpointError(
-            f"checkpoint {name!r} holds models {extra['models']} and optimizers {extra['optimizers']}, "
-            f"not {sorted(models)} and {sorted(optimizers)}"
+            f"checkpoint {name!r} holds models {held[0]}, optimizers {held[1]} and schedulers {held[2]}, "
+            f"not {sorted(models)}, {sorted(optimizers)} and {sorted(schedulers)}"
         )
     tensors = checkpoints.load_checkpoint(name, directory=directory)
     weights = {m: {k.split(".", 2)[2]: v for k, v in tensors.items() if k.startswith(f"model.{m}.")} for m in models}
@@ -328,6 +373,8 @@ def load_training_state(name: str, models, optimizers, directory=None) -> int:
         except ValueError as err:
             message = f"checkpoint {name!r} does not fit optimizer {opt_name!r}: {err}"
             raise checkpoints.CheckpointError(message) from err
+    for sched_name, scheduler in schedulers.items():
+        scheduler.load_state_dict(saved_schedulers[sched_name])
     torch.set_rng_state(tensors["rng.cpu"])
     if "rng.cuda" in tensors and torch.cuda.is_available():
         torch.cuda.set_rng_state(tensors["rng.cuda"])
@@ -349,10 +396,7 @@ def _named(value, kind, default_name: str) -> dict:
 
 
 def _check_optimizers(models: dict, optimizers: dict) -> None:
-    if len(optimizers) > 1 or "optimizer" not in optimizers:  # a dict: its names must be model names
-        unknown = sorted(set(optimizers) - set(models))
-        if unknown:
-            raise ValueError(f"optimizer names {unknown} match no model; the models are {sorted(models)}")
+    """Every optimizer updates parameters of the models only (its name is free: one may span several models)."""
     owned = {id(p) for model in models.values() for p in model.parameters()}
     for name, optimizer in optimizers.items():
         if any(id(p) not in owned for group in optimizer.param_groups for p in group["params"]):
@@ -383,11 +427,50 @@ def _check_checkpoint(name, directory, every, resume, command) -> None:
             raise FileNotFoundError(f"checkpoint folder {checkpoints._folder(directory)} does not exist; create it")
 
 
+def precision(mixed_precision: bool | str, dev: torch.device) -> torch.dtype | None:
+    """The autocast dtype ``fit`` uses for ``mixed_precision`` on device ``dev`` (``None``: full float32)."""
+    choices = (False, True, "auto", "float16", "bfloat16")
+    if not any(mixed_precision is c if isinstance(c, bool) else mixed_precision == c for c in choices):
+        raise ValueError(
+            f"mixed_precision must be True, False, 'auto', 'float16' or 'bfloat16', got {mixed_precision!r}"
+        )
+    if mixed_precision is False or (mixed_precision == "auto" and dev.type != "cuda"):
+        return None
+    if mixed_precision == "bfloat16":
+        if dev.type not in ("cuda", "cpu"):
+            raise ValueError(f"mixed_precision='bfloat16' runs on CUDA or the CPU, not on {dev}")
+        return torch.bfloat16
+    if dev.type != "cuda":
+        raise ValueError(
+            f"mixed_precision={mixed_precision!r} (float16) needs a CUDA GPU, but the device is {dev}; "
+            "use False, 'auto' or 'bfloat16'"
+        )
+    return torch.float16
+
+
+def _schedulers(value, optimizers: dict) -> dict:
+    """``None``, one learning-rate scheduler or a dict of named ones, each stepping one of ``optimizers``."""
+    if value is None:
+        return {}
+    kind = torch.optim.lr_scheduler.LRScheduler
+    items = {"scheduler": value} if isinstance(value, kind) else value
+    if not isinstance(items, Mapping) or not all(isinstance(v, kind) for v in items.values()):
+        raise TypeError(f"schedulers must be a torch.optim.lr_scheduler scheduler or a dict of them, got {value!r:.60}")
+    for name, scheduler in items.items():
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise TypeError(f"{name!r}: scheduler names must be letters, digits, '_' or '-'")
+        if not any(scheduler.optimizer is optimizer for optimizer in optimizers.values()):
+            raise ValueError(f"scheduler {name!r} steps an optimizer that is not among fit's optimizers")
+    return dict(items)
+
+
 def _to(batch, dev: torch.device):
     if isinstance(batch, torch.Tensor):
         return batch.to(dev, non_blocking=True)
     if isinstance(batch, (tuple, list)):
         return tuple(_to(item, dev) for item in batch)
+    if isinstance(batch, Mapping):
+        return {key: _to(item, dev) for key, item in batch.items()}
     return batch
 
 
@@ -452,9 +535,54 @@ def _save(name: str, state: TrainState, directory, command: str) -> int:
         "models": sorted(state.models),
         "optimizers": sorted(state.optimizers),
         "optimizer_state": optimizer_state,
+        "schedulers": {k: _json_state(k, s.state_dict()) for k, s in state.schedulers.items()},
         "scaler": state.scaler.state_dict() if state.scaler else None,
-        "history": {"steps": history.steps, "losses": history.losses},
+        "history": {"file": _history_path(name, directory).name, "records": _append_history(name, directory, history)},
     }
     metrics = {k: v[-1] for k, v in history.losses.items()}
     checkpoints.save_checkpoint(tensors, name, command=command, metrics=metrics, extra=extra, directory=directory)
     return state.step
+
+
+def _json_state(name: str, state: dict) -> dict:
+    """A scheduler's state as JSON (its functions are not saved: the code that built it rebuilds them)."""
+    try:
+        return json.loads(json.dumps(state))
+    except TypeError as err:
+        raise TypeError(f"scheduler {name!r} has state that cannot be saved as JSON: {err}") from None
+
+
+# The loss history: one JSON line per record in NAME.history.jsonl beside the
+# training state, appended at each save (never rewritten). The manifest says how
+# many records belong to its step; lines written after it (a save interrupted
+# before its manifest) are dropped on resume.
+
+
+def _history_path(name: str, directory):
+    return checkpoints._folder(directory) / f"{name}.history.jsonl"
+
+
+def _append_history(name: str, directory, history: History) -> int:
+    """Append the records not yet in the file; returns how many records the file holds for this save."""
+    path = _history_path(name, directory)
+    with open(path, "a" if history._saved else "w", encoding="utf-8") as handle:  # a fresh run starts a fresh file
+        for i in range(history._saved, len(history.steps)):
+            record = {"step": history.steps[i], **{k: v[i] for k, v in history.losses.items()}}
+            handle.write(json.dumps(record) + "\n")
+    history._saved = len(history.steps)
+    return history._saved
+
+
+def _read_history(name: str, directory, step: int, extra: dict) -> tuple[list[int], dict[str, list[float]]]:
+    """The history saved with the training state (records beyond it are cut from the file)."""
+    path = _history_path(name, directory)
+    count = extra["history"]["records"]
+    lines = path.read_text(encoding="utf-8").splitlines()[:count] if path.is_file() else []
+    if len(lines) != count:
+        raise checkpoints.CheckpointError(
+            f"the loss history {path.name} of {name!r} holds {len(lines)} records, not the {count} saved with step {step}"
+        )
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    records = [json.loads(line) for line in lines]
+    names = [k for k in records[0] if k != "step"] if records else []
+    return [r["step"] for r in records], {k: [r[k] for r in records] for k in names}

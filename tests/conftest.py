@@ -1,8 +1,48 @@
-"""Shared test helpers."""
+"""Shared test helpers, and the guard that keeps every test off the network."""
 
+import ipaddress
 import os
+import socket
 
 import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before any test imports diffusers or huggingface_hub
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+
+class NetworkAccessError(RuntimeError):
+    """A test tried to open a connection to something other than this machine."""
+
+
+def _is_local(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX paths and the like
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: it would need DNS
+
+
+_real_connect, _real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+
+def _guarded(real):
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkAccessError(f"a test opened a network connection to {address!r}; tests must run offline")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test that connects to anything but 127.0.0.1 / ::1 (kernels and browsers on this machine are fine)."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded(_real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
 
 
 def _missing_tool(reason: str):

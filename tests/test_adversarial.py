@@ -1,4 +1,4 @@
-"""coursekit.adversarial: GAN losses, R1, the generator EMA and the shared step."""
+"""coursekit.adversarial: GAN losses, R1 and the shared step (the EMA: tests/test_ema.py)."""
 
 import math
 
@@ -9,13 +9,11 @@ from torch import nn
 from coursekit import adversarial
 from coursekit.adversarial import (
     discriminator_loss,
-    ema_copy,
-    ema_decay,
     generator_loss,
     make_gan_step,
     r1_penalty,
-    update_ema,
 )
+from coursekit.ema import ema_copy
 from coursekit.train import fit, infinite_batches
 
 LOG2 = math.log(2.0)
@@ -105,32 +103,6 @@ def test_r1_penalty_is_zero_for_a_constant_d_and_matches_the_gradient_norm_other
         r1_penalty(conv, torch.zeros(0, 1, 28, 28))
     with pytest.raises(TypeError, match="Module"):
         r1_penalty(d, real)
-
-
-def test_update_ema_math():
-    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
-    ema = ema_copy(model)
-    assert not ema.training and not any(p.requires_grad for p in ema.parameters())
-    old = {k: v.clone() for k, v in ema.state_dict().items()}
-    with torch.no_grad():
-        for p in model.parameters():
-            p.add_(1.0)
-        model[1].running_mean.fill_(7.0)
-    update_ema(ema, model, 0.9)
-    for name, p in model.named_parameters():
-        torch.testing.assert_close(ema.state_dict()[name], 0.9 * old[name] + 0.1 * p.detach())
-    assert torch.equal(ema[1].running_mean, torch.full((2,), 7.0))  # buffers are copied
-    update_ema(ema, model, 0.0)
-    torch.testing.assert_close(ema[0].weight, model[0].weight.detach())
-    before = ema[0].weight.clone()
-    update_ema(ema, nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)), 1.0)
-    assert torch.equal(ema[0].weight, before)
-    with pytest.raises(ValueError, match="decay"):
-        update_ema(ema, model, 1.5)
-    with pytest.raises(ValueError, match="same architecture"):
-        update_ema(ema, nn.Linear(2, 2), 0.5)
-    assert ema_decay(0.999, 0) == pytest.approx(0.1) and ema_decay(0.999, 10**6) == 0.999  # warm-up
-    assert adversarial.ema_half_life(0.5) == pytest.approx(1.0)
 
 
 def _toy_models():

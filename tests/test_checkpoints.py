@@ -18,8 +18,9 @@ def test_save_and_load_round_trip(tmp_path):
         model, "tiny", command="coursekit train tiny --steps 10", metrics={"accuracy": 0.5}, extra={"steps": 10}, directory=tmp_path
     )
     manifest = json.loads(manifest_path.read_text())
-    assert manifest["name"] == "tiny" and manifest["file"] == "tiny.safetensors"
-    assert manifest["sha256"] == checkpoints.sha256_of(tmp_path / "tiny.safetensors")
+    assert manifest["name"] == "tiny" and manifest["file"] == f"tiny.{manifest['sha256'][:12]}.safetensors"
+    assert manifest["sha256"] == checkpoints.sha256_of(tmp_path / manifest["file"])
+    assert checkpoints.weights_file("tiny", tmp_path) == tmp_path / manifest["file"]
     assert manifest["command"] == "coursekit train tiny --steps 10"
     assert manifest["metrics"] == {"accuracy": 0.5} and manifest["extra"] == {"steps": 10}
     assert {"python", "torch", "numpy", "safetensors", "coursekit"} <= set(manifest["versions"])
@@ -35,15 +36,15 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_saving_is_deterministic(tmp_path):
     checkpoints.save_checkpoint(tiny_model(), "a", command="x", directory=tmp_path)
-    first = (tmp_path / "a.safetensors").read_bytes()
+    first = checkpoints.weights_file("a", tmp_path).read_bytes()
     checkpoints.save_checkpoint(tiny_model(), "a", command="x", directory=tmp_path)
-    assert (tmp_path / "a.safetensors").read_bytes() == first
-    assert not list(tmp_path.glob("*.tmp"))
+    assert checkpoints.weights_file("a", tmp_path).read_bytes() == first
+    assert {p.name for p in tmp_path.iterdir()} == {"a.json", checkpoints.weights_file("a", tmp_path).name}
 
 
 def test_tampered_file_is_refused(tmp_path):
     checkpoints.save_checkpoint(tiny_model(), "tiny", command="coursekit train tiny", directory=tmp_path)
-    path = tmp_path / "tiny.safetensors"
+    path = checkpoints.weights_file("tiny", tmp_path)
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
@@ -55,7 +56,7 @@ def test_missing_checkpoint_and_file(tmp_path):
     with pytest.raises(CheckpointError, match="no checkpoint named 'nope'"):
         checkpoints.load_checkpoint("nope", directory=tmp_path)
     checkpoints.save_checkpoint(tiny_model(), "tiny", command="rebuild me", directory=tmp_path)
-    (tmp_path / "tiny.safetensors").unlink()
+    checkpoints.weights_file("tiny", tmp_path).unlink()
     with pytest.raises(CheckpointError, match="missing; rebuild it with: rebuild me"):
         checkpoints.load_checkpoint("tiny", directory=tmp_path)
 
@@ -100,3 +101,75 @@ def test_bad_arguments(tmp_path):
 def test_default_folder_is_the_shipped_one():
     folder = checkpoints._folder(None)
     assert folder.name == "checkpoints" and folder.is_dir()
+
+
+def test_update_metrics_keeps_the_previous_ones_and_the_weights(tmp_path):
+    model = torch.nn.Linear(3, 2)
+    checkpoints.save_checkpoint(model, "m", command="make it", metrics={"acc": 0.9}, directory=tmp_path)
+    weights = checkpoints.weights_file("m", tmp_path).read_bytes()
+    checkpoints.update_metrics("m", {"acc": 0.8, "new": 1.0}, reason="a stricter judge", directory=tmp_path)
+    manifest = checkpoints.read_manifest("m", tmp_path)
+    assert manifest["metrics"] == {"acc": 0.8, "new": 1.0}
+    assert manifest["extra"]["previous_metrics"]["metrics"] == {"acc": 0.9}
+    assert manifest["extra"]["previous_metrics"]["replaced_because"] == "a stricter judge"
+    assert checkpoints.weights_file("m", tmp_path).read_bytes() == weights
+    checkpoints.load_checkpoint("m", torch.nn.Linear(3, 2), directory=tmp_path)  # still verifies
+
+
+def test_update_metrics_bad_input(tmp_path):
+    checkpoints.save_checkpoint(torch.nn.Linear(3, 2), "m", command="make it", directory=tmp_path)
+    with pytest.raises(ValueError, match="reason"):
+        checkpoints.update_metrics("m", {"acc": 1.0}, reason=" ", directory=tmp_path)
+    with pytest.raises(TypeError, match="number"):
+        checkpoints.update_metrics("m", {"acc": "high"}, reason="x", directory=tmp_path)
+    checkpoints.weights_file("m", tmp_path).write_bytes(b"damaged")
+    with pytest.raises(CheckpointError, match="does not match"):
+        checkpoints.update_metrics("m", {"acc": 1.0}, reason="x", directory=tmp_path)
+    assert "previous_metrics" not in checkpoints.read_manifest("m", tmp_path)["extra"]
+
+
+def test_remeasure_command_updates_a_manifest(tmp_path, capsys):
+    from coursekit.cli import main
+
+    assert main(["train", "toy-gan", "--steps", "500", "--out", str(tmp_path)]) == 0
+    manifest = checkpoints.read_manifest("toy_gan_runs", tmp_path)
+    # the shipped record has 2,000 steps: load() expects those, so a 500-step record does not fit
+    assert main(["remeasure", "toy-gan", "--reason", "test", "--dir", str(tmp_path)]) == 1
+    assert "does not fit" in capsys.readouterr().err
+    assert checkpoints.read_manifest("toy_gan_runs", tmp_path) == manifest
+    assert main(["remeasure", "toy-gan", "--reason", "test", "--dir", str(tmp_path / "nowhere")]) == 1
+
+
+def test_a_save_interrupted_before_the_manifest_keeps_the_old_checkpoint(tmp_path, monkeypatch):
+    checkpoints.save_checkpoint(tiny_model(0), "m", command="x", metrics={"step": 1}, directory=tmp_path)
+    old_file = checkpoints.weights_file("m", tmp_path)
+
+    def crash(folder, manifest):
+        raise KeyboardInterrupt("killed between the weights and the manifest")
+
+    monkeypatch.setattr(checkpoints, "_write_manifest", crash)
+    with pytest.raises(KeyboardInterrupt):
+        checkpoints.save_checkpoint(tiny_model(1), "m", command="x", metrics={"step": 2}, directory=tmp_path)
+    monkeypatch.undo()
+    assert len(list(tmp_path.glob("m.*.safetensors"))) == 2  # the new weights exist, uncommitted
+    assert checkpoints.read_manifest("m", tmp_path)["metrics"] == {"step": 1}
+    loaded = checkpoints.load_checkpoint("m", tiny_model(2), directory=tmp_path)  # the old one, whole
+    assert torch.equal(loaded[0].weight, tiny_model(0)[0].weight)
+    checkpoints.save_checkpoint(tiny_model(3), "m", command="x", metrics={"step": 3}, directory=tmp_path)
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {"m.json", checkpoints.weights_file("m", tmp_path).name}  # old and orphaned weights removed
+    assert not old_file.exists()
+
+
+def test_saving_replaces_an_older_shipped_file_name_and_spares_other_checkpoints(tmp_path):
+    checkpoints.save_checkpoint(tiny_model(0), "m", command="x", directory=tmp_path)
+    checkpoints.save_checkpoint(tiny_model(0), "m.v2", command="x", directory=tmp_path)
+    manifest = json.loads((tmp_path / "m.json").read_text())
+    checkpoints.weights_file("m", tmp_path).rename(tmp_path / "m.safetensors")  # as the week-1-3 files are named
+    manifest["file"] = "m.safetensors"
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    assert checkpoints.load_checkpoint("m", directory=tmp_path)
+    checkpoints.save_checkpoint(tiny_model(1), "m", command="x", directory=tmp_path)
+    assert not (tmp_path / "m.safetensors").exists()
+    assert checkpoints.load_checkpoint("m.v2", directory=tmp_path)  # another checkpoint's weights stay
+    assert len(list(tmp_path.glob("*.safetensors"))) == 2

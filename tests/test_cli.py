@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from coursekit import cli
 
 
@@ -42,3 +44,30 @@ def test_importing_every_module_leaves_torchvision_alone():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_help_and_parsing_import_no_model_code():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom coursekit import cli\np = cli.build_parser()\n"
+        "for argv in (['--help'], ['train', 'dcgan', '--help'], ['sample', '--help']):\n"
+        "    try:\n        p.parse_args(argv)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in ('torch', 'diffusers', 'dlib', 'cv2', 'nbformat', 'coursekit.recipes.dcgan',"
+        " 'coursekit.faces.swap') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", [["slides", "lesson.ipynb"], ["student-copy", "lessons", "--out", "x"]])
+def test_instructor_commands_without_the_dev_extras_say_what_to_install(monkeypatch, capsys, command):
+    import sys
+
+    for name in ("nbformat", "coursekit.slides", "coursekit.student_copy"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, "nbformat", None)  # as if it were not installed
+    assert cli.main(command) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing: nbformat" in err and "pip install 'coursekit[dev]'" in err

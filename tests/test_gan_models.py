@@ -45,6 +45,22 @@ def test_discriminator_gives_one_logit_per_image():
         Discriminator()(torch.rand(2, 1, 32, 32))
 
 
+def test_wider_and_deeper_layout_stages_keep_the_shapes():
+    torch.manual_seed(0)
+    deep = Generator(width=16, c7=24, convs7=3)
+    assert deep(torch.randn(3, 64)).shape == (3, 1, 28, 28)
+    convs_at_7 = [m for m in deep.net[: 3 * 3] if isinstance(m, torch.nn.Conv2d)]
+    assert len(convs_at_7) == 3 and all(m.in_channels == 24 for m in convs_at_7)
+    # the default layout keeps its parameter names, so older checkpoints still load
+    assert set(Generator().state_dict()) == set(Generator(c7=64, convs7=1).state_dict())
+    assert Discriminator(8, convs7=2, minibatch_std=True)(torch.rand(4, 1, 28, 28)).shape == (4,)
+    for bad in (dict(c7=0), dict(convs7=0)):
+        with pytest.raises(ValueError):
+            Generator(**bad)
+    with pytest.raises(ValueError, match="convs7"):
+        Discriminator(convs7=-1)
+
+
 def test_range_conversions_invert_each_other():
     x = torch.rand(3, 1, 28, 28)
     torch.testing.assert_close(to_unit(to_signed(x)), x)

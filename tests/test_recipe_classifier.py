@@ -9,7 +9,7 @@ import torch
 from coursekit import datasets
 from coursekit.checkpoints import load_checkpoint, read_manifest
 from coursekit.cli import main
-from coursekit.models.classifier import NOT_A_DIGIT, DigitClassifier
+from coursekit.models.classifier import NOT_A_DIGIT, REFERENCE_WIDTHS, DigitClassifier
 from coursekit.recipes import classifier
 
 
@@ -29,19 +29,10 @@ def test_batches_mix_augmented_digits_and_non_digits(train_digits):
     assert torch.equal(x, again[0])  # the same seed gives the same batches
 
 
-def test_random_affine_moves_digits_a_little_and_keeps_their_ink(train_digits):
-    images = train_digits[0][:64]
-    moved = classifier.random_affine(images, torch.Generator().manual_seed(0))
-    assert moved.shape == images.shape and not torch.equal(moved, images)
-    ink_ratio = moved.sum((1, 2, 3)) / images.sum((1, 2, 3))
-    assert float(ink_ratio.min()) > 0.7 and float(ink_ratio.max()) < 1.4
-    still = classifier.random_affine(images, torch.Generator(), degrees=0.0, scale=0.0, shift=0.0)
-    torch.testing.assert_close(still, images, atol=1e-5, rtol=0)
-
-
 def test_evaluate_reports_accuracy_and_every_family():
     result = classifier.evaluate(DigitClassifier())
-    assert set(result) == {"test_accuracy"} | {f"not_digit_recall_{f}" for f in classifier.not_digits.FAMILIES}
+    families = {f"confident_on_{f}" for f in classifier.not_digits.FAMILIES}
+    assert set(result) == {"test_accuracy", "confident_on_real_test"} | families
     assert all(0.0 <= v <= 1.0 for v in result.values())
 
 
@@ -52,8 +43,8 @@ def test_command_writes_a_checkpoint_with_its_manifest(tmp_path, capsys):
     manifest = read_manifest("digit_classifier", tmp_path)
     assert manifest["command"] == "coursekit train classifier --steps 30 --seed 3"
     assert manifest["extra"]["steps"] == 30 and "hardware" in manifest["extra"]
-    assert set(manifest["metrics"]) >= {"test_accuracy", "not_digit_recall_noise"}
-    load_checkpoint("digit_classifier", DigitClassifier(), directory=tmp_path)  # sha256 and shapes fit
+    assert set(manifest["metrics"]) >= {"test_accuracy", "confident_on_real_test", "confident_on_hangul"}
+    load_checkpoint("digit_classifier", DigitClassifier(widths=REFERENCE_WIDTHS), directory=tmp_path)  # sha256 and shapes fit
     json.dumps(manifest)
 
 
@@ -80,6 +71,29 @@ def test_plain_classifier_command_writes_a_ten_class_checkpoint(tmp_path, capsys
     assert {"test_accuracy", "confident_on_noise", "confident_on_blend"} <= set(manifest["metrics"])
     model = load_checkpoint("digit_classifier_plain", DigitClassifier(num_classes=10), directory=tmp_path)
     assert model.head.out_features == 10
+
+
+def test_batches_move_the_non_digits_too_and_keep_some_images_still(train_digits):
+    images, labels = train_digits
+    settings = dict(batch_size=64, not_digit_count=32, pool=40, seed=2)
+    moved = next(classifier.classifier_batches(images, labels, **settings))[0][32:]
+    mixed = next(classifier.classifier_batches(images, labels, still_share=0.5, **settings))[0][32:]
+    pool = classifier.not_digits.make_not_digits(40, images, labels, seed=3, families=classifier.not_digits.TRAINED_FAMILIES)
+    as_stored = [any(torch.equal(x, p) for p in pool) for x in moved]
+    assert not any(as_stored)  # resampled like the real digits: sharpness gives nothing away
+    assert any(any(torch.equal(x, p) for p in pool) for x in mixed)
+
+
+def test_soften_makes_some_digits_fainter_or_softer_and_draws_nothing_when_off(train_digits):
+    images = train_digits[0][:200]
+    generator = torch.Generator().manual_seed(0)
+    softened = classifier.soften(images, generator, faint_share=0.5, soft_share=0.5)
+    changed = (softened - images).abs().amax((1, 2, 3)) > 1e-6
+    assert 0.5 < float(changed.float().mean()) < 0.95
+    assert float(softened.max()) <= 1.0 and float(softened.min()) >= 0.0
+    state = generator.get_state()
+    assert classifier.soften(images, generator, faint_share=0, soft_share=0) is images
+    assert torch.equal(generator.get_state(), state)
 
 
 def test_plain_batches_hold_no_non_digits(train_digits):

@@ -14,13 +14,21 @@ def shipped_dcgan_measures():
     return dcgan.evaluate(dcgan.load())
 
 
-def test_shipped_dcgan_meets_the_bar(shipped_dcgan_measures):
+def test_shipped_dcgan_meets_the_bar_on_every_seed(shipped_dcgan_measures):
     measured = shipped_dcgan_measures
-    assert set(measured) == MEASURES
-    assert measured["confident"] >= 0.85
-    assert measured["coverage"] == 10
-    assert 0.05 <= measured["min_class_share"] and measured["max_class_share"] <= 0.15
-    assert all(dcgan.check_bar(measured).values())
+    assert MEASURES <= set(measured) and len(dcgan.EVAL_SEEDS) == 3
+    for seed in dcgan.EVAL_SEEDS:
+        assert measured[f"confident_seed{seed}"] >= 0.85
+        assert measured[f"coverage_seed{seed}"] == 10
+        assert 0.07 <= measured[f"min_class_share_seed{seed}"] and measured[f"max_class_share_seed{seed}"] <= 0.13
+    assert all(dcgan.check_bar_on_seeds(measured, margin=0.0).values())
+    assert dcgan.VALIDATION_SEED not in dcgan.EVAL_SEEDS
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 open: 85.2-86.5% confident after 6,000 steps (validation seed still "
+                   "rising: 81.5% at 4,000, 86.4% at 6,000); the 2-point margin needs 87% on every seed")
+def test_shipped_dcgan_meets_the_bar_with_margin_on_every_seed(shipped_dcgan_measures):
+    assert all(dcgan.check_bar_on_seeds(shipped_dcgan_measures).values())
 
 
 def test_shipped_dcgan_manifest_matches_what_it_does(shipped_dcgan_measures):
@@ -35,11 +43,11 @@ def test_shipped_dcgan_manifest_matches_what_it_does(shipped_dcgan_measures):
 
 def test_shipped_stylegan_makes_digits():
     manifest = read_manifest("stylegan")
-    assert manifest["command"] == "coursekit train stylegan" and set(manifest["metrics"]) == MEASURES
+    assert manifest["command"] == "coursekit train stylegan" and MEASURES <= set(manifest["metrics"])
     generator = stylegan.load()
     assert isinstance(generator, StyleGenerator)
     score = stylegan.measure(generator.sample(1000, stylegan.EVAL_SEED))
-    assert score["confident"] == pytest.approx(manifest["metrics"]["confident"], abs=2e-3)
+    assert score["confident"] == pytest.approx(manifest["metrics"][f"confident_seed{stylegan.EVAL_SEED}"], abs=2e-3)
     # no bar for this model: it drops digits (coverage 7/10, the lesson says so); guard against getting worse
     assert score["confident"] >= 0.5 and score["coverage"] >= 7
     grid = stylegan.mixing_grid(generator, rows=2, cols=3)

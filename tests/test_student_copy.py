@@ -58,7 +58,7 @@ def test_command_and_bad_input(tmp_path, capsys):
 def test_student_copy_runs_and_checkers_fail_on_placeholders(lesson, tmp_path):
     (copy,) = student_copy(lesson, tmp_path)
     nb = nbformat.read(copy, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True,
+    NotebookClient(nb, kernel_name="python3", timeout=1200, allow_errors=True,  # as nbval (Makefile)
                    resources={"metadata": {"path": str(lesson.parent)}}).execute()
     code = [c for c in nb.cells if c.cell_type == "code"]
     first_exercise = next(i for i, c in enumerate(code) if PLACEHOLDER[0] in c.source)

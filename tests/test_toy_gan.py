@@ -11,9 +11,9 @@ from coursekit.models.toy_gan import (
     ToyConfig,
     decision_surface,
     sample,
-    train_toy_gan,
 )
 from coursekit.adversarial import make_gan_step
+from coursekit.gan_training import train_toy_gan
 from coursekit.ring import ModeReport, mode_report, ring_modes, sample_ring
 from coursekit.train import Callback, History, TrainState
 
@@ -228,3 +228,52 @@ def test_covering_config_spreads_over_the_ring():
     G, _, _ = train_toy_gan(CONFIGS["covering"], seed=0, steps=700)
     report = mode_report(sample(G, 2000, seed=0))
     assert report.modes_covered >= 6, str(report)
+
+
+# ---- the recorded runs (coursekit train toy-gan) ---------------------------------
+
+
+def test_recorded_runs_keep_every_snapshot_and_the_history():
+    from coursekit.recipes import toy_gan as recipe
+
+    record, history = recipe.train_toy_gan_runs(steps=1000, seed=3)
+    assert record.snapshot_steps == (500, 1000) and record.names == ("covering", "collapsing")
+    G, _, live = train_toy_gan(CONFIGS["collapsing"], seed=3, steps=1000)
+    recorded_G, recorded_D = record.snapshot("collapsing", 1000)
+    for a, b in zip(recorded_G.parameters(), G.parameters()):
+        assert torch.equal(a, b)  # the record is the run, not a rerun
+    arrays = record.history("collapsing")
+    assert len(arrays["step"]) == 1000 and arrays["step"][0] == 1
+    np.testing.assert_allclose(arrays["d_loss"], live.losses["d_loss"], rtol=1e-6)
+    early, _ = record.snapshot("covering", 500)
+    late, _ = record.snapshot("covering", 1000)
+    assert not torch.equal(next(early.parameters()), next(late.parameters()))
+    assert history.steps_run == 1000
+
+
+def test_recorded_runs_bad_input():
+    from coursekit.models.toy_gan import ToyGanRuns
+    from coursekit.recipes import toy_gan as recipe
+
+    with pytest.raises(ValueError, match="multiple of 500"):
+        recipe.train_toy_gan_runs(steps=750)
+    with pytest.raises(ValueError, match="presets"):
+        ToyGanRuns(("wobbly",))
+    record = ToyGanRuns(("covering",), (500,))
+    with pytest.raises(KeyError, match="no snapshot"):
+        record.snapshot("covering", 1000)
+    with pytest.raises(KeyError, match="no run"):
+        record.history("collapsing")
+
+
+def test_shipped_record_reaches_what_its_manifest_says():
+    from coursekit.checkpoints import read_manifest
+    from coursekit.recipes import toy_gan as recipe
+
+    record = recipe.load()
+    measured = recipe.evaluate(record)
+    manifest = read_manifest(recipe.NAME)
+    assert manifest["command"] == recipe.COMMAND
+    assert measured["covering_modes"] == 8 and measured["collapsing_modes"] <= 3
+    for key, value in manifest["metrics"].items():
+        assert measured[key] == pytest.approx(value, abs=2e-3), key

@@ -230,9 +230,11 @@ def test_models_end_in_eval_mode_even_on_error():
 
 
 def test_mixed_precision_on_cpu():
-    with pytest.raises(ValueError, match="mixed_precision=True needs a CUDA GPU"):
+    with pytest.raises(ValueError, match=r"mixed_precision=True \(float16\) needs a CUDA GPU"):
         run(mixed_precision=True)
-    with pytest.raises(ValueError, match="True, False or 'auto'"):
+    with pytest.raises(ValueError, match=r"mixed_precision='float16' \(float16\) needs a CUDA GPU"):
+        run(mixed_precision="float16")
+    with pytest.raises(ValueError, match="True, False, 'auto', 'float16' or 'bfloat16'"):
         run(mixed_precision="yes")
 
     def step(batch, state):
@@ -325,7 +327,7 @@ def test_several_models_and_optimizers(tmp_path):
         )
 
     go(models(), 4)
-    names = set(load_file(tmp_path / "ab.safetensors"))
+    names = set(load_file(checkpoints.weights_file("ab", tmp_path)))
     assert {"model.a.weight", "model.b.bias", "optim.a.0.exp_avg", "optim.b.1.exp_avg_sq", "rng.cpu"} <= names
     history = go(models(), 8, resume=True)
     assert history.steps == list(range(1, 9)) and set(history.losses) == {"a", "b"}
@@ -358,7 +360,7 @@ def test_resume_continues_exactly_like_an_uninterrupted_run(tmp_path, device):
     manifest = checkpoints.read_manifest("reg", tmp_path)
     assert manifest["extra"]["step"] == 10 and manifest["command"] == train.DEFAULT_COMMAND
     assert manifest["metrics"] == {"loss": first.losses["loss"][-1]}
-    names = set(load_file(tmp_path / "reg.safetensors"))
+    names = set(load_file(checkpoints.weights_file("reg", tmp_path)))
     assert {"model.model.weight", "model.model.bias", "optim.optimizer.0.exp_avg", "optim.optimizer.1.step"} <= names
 
     model = linear(seed=99)  # a different start: everything must come from the checkpoint
@@ -431,7 +433,7 @@ def test_nan_loss_stops_training_and_keeps_the_good_checkpoint(tmp_path):
 
     run(step_fn=explodes, steps=5, checkpoint="good", checkpoint_dir=tmp_path, checkpoint_every=5)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert set(before) == {"good.json", "good.safetensors"}
+    assert set(before) == {"good.json", "good.history.jsonl", checkpoints.weights_file("good", tmp_path).name}
 
     model = linear()
     with pytest.raises(TrainingDiverged, match=r"loss 'kl' is nan at step 10.*Nothing was saved.*lower learning rate"):
@@ -471,7 +473,8 @@ def test_checkpoint_that_does_not_fit(tmp_path):
     with pytest.raises(checkpoints.CheckpointError, match="holds a Adam for 'optimizer', not a SGD"):
         train.load_training_state("small", other, torch.optim.SGD(other.parameters(), lr=0.1), tmp_path)
     extra = json.loads((tmp_path / "small.json").read_text())["extra"]
-    assert extra["history"]["steps"] == [1] and extra["optimizer_state"]["optimizer"]["param_groups"][0]["lr"] == 0.05
+    assert extra["history"] == {"file": "small.history.jsonl", "records": 1}
+    assert extra["optimizer_state"]["optimizer"]["param_groups"][0]["lr"] == 0.05
 
 
 # ---- argument checks -------------------------------------------------------
@@ -523,8 +526,6 @@ def test_bad_models_and_optimizers():
         fit(model, mse_step, batches, optimizers="adam", steps=1)
     with pytest.raises(TypeError, match="names must be"):
         fit({"a.b": model}, mse_step, batches, optimizers=opt, steps=1)
-    with pytest.raises(ValueError, match=r"optimizer names \['gen'\] match no model"):
-        fit({"a": model}, mse_step, batches, optimizers={"gen": opt}, steps=1)
     with pytest.raises(ValueError, match="belong to none of the models"):
         fit(linear(), mse_step, batches, optimizers=opt, steps=1)
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from coursekit import color
-from coursekit.widgets.base import encode_png
-from coursekit.widgets.week01 import ColorSpaceExplorer, HsvThreshold, fit, stretch
+from coursekit.widgets.base import encode_png, fit
+from coursekit.widgets.week01 import ColorSpaceExplorer, HsvThreshold, stretch
 
 RNG = np.random.default_rng(0)
 SMALL = {"noise": RNG.integers(0, 256, (40, 60, 3), dtype=np.uint8), "flat": np.full((30, 30, 3), 90, np.uint8)}

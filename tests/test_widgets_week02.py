@@ -6,7 +6,7 @@ import torch
 from coursekit import color, filters
 from coursekit.datasets import digits
 from coursekit.models.classifier import DigitClassifier
-from coursekit.widgets.week01 import fit
+from coursekit.widgets.base import fit
 from coursekit.widgets.week02 import CUSTOM, PRESETS, FeatureMapViewer, KernelEditor, SlidingWindow
 
 RNG = np.random.default_rng(0)
@@ -396,7 +396,7 @@ def test_feature_maps_are_cached_and_the_mode_restored(model, three_digits):
     assert calls == [False, False, False]  # once per digit, in eval mode
     assert model.training  # put back as it was
     for mine, theirs in zip(viewer.maps(2), reference_maps(original.__self__, three_digits[0][2])):
-        np.testing.assert_allclose(mine, theirs, rtol=1e-6)
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)  # a batch of 3 vs one image: last-bit differences
 
 
 def test_digit_change_redraws(model, three_digits):

@@ -97,7 +97,7 @@ def faceswap_video(args) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    from .watermark import CORNERS
+    from .options import CORNERS
 
     parser.add_argument("--correct-color", action="store_true", help="match the pasted face's colors to the destination")
     parser.add_argument("--warp-2d", action="store_true", help="one similarity transform (keeps the source's face shape) instead of a piecewise-affine warp")
@@ -107,13 +107,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def add_commands(commands) -> None:
     """Register ``faceswap`` and ``faceswap-video`` on the ``coursekit`` command's subparsers.
 
-    ``expected_errors`` are the failures ``coursekit`` reports as one line with exit status 1.
+    ``expected_errors`` are the failures ``coursekit`` reports as one line with exit status 1
+    (``ValueError`` covers ``NoFaceError`` and ``ImageError``; nothing of the pipeline is imported here).
     """
-    from ..images import ImageError
-    from .detect import NoFaceError
-    from .swap import COLOR_METHODS
+    from .options import COLOR_METHODS
 
-    expected_errors = (CommandError, NoFaceError, ImageError, FileNotFoundError, RuntimeError)
+    expected_errors = (CommandError, ValueError, FileNotFoundError, RuntimeError)
 
     image = commands.add_parser("faceswap", help="swap the face of one photo into another",
                                 description="Swap the face of FACE onto the face in BODY; the result is marked as AI-generated.")

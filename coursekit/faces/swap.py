@@ -16,8 +16,8 @@ from .detect import Face, choose_face
 from .landmarks import face_landmarks
 from .mask import face_mask
 from .warp import piecewise_affine, similarity_warp
+from .options import COLOR_METHODS  # noqa: F401  (re-exported)
 
-COLOR_METHODS = ("blur_ratio", "rct", "hist")
 
 
 @dataclass

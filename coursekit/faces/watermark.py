@@ -35,6 +35,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from coursekit.files import atomic_write
 from coursekit.images import ImageError, check_image
+from .options import CORNERS  # noqa: F401  (re-exported)
 
 PAYLOAD: bytes = b"CKAI"  # "coursekit AI-generated", 32 bits
 WORK_SIZE = 256  # canonical working resolution (square) of the luma
@@ -47,7 +48,6 @@ REPEATS = N_BLOCKS // BITS  # 32 votes per bit
 THRESHOLD = 0.9  # found when >= 90 % of the bits (29 of 32) match
 SEED = 20240611  # fixes the bit order and the dither: the mark's key
 
-CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 MIN_FONT_SCALE = 0.4  # Hershey simplex at 0.4 is ~9 px tall: readable on 128 px
 PNG_TEXT = {

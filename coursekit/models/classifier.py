@@ -1,9 +1,10 @@
 """The digit classifier: a small CNN that reads 28x28 digits and can say "not a digit".
 
 It is the yardstick of weeks 3, 5 and 6 (see :mod:`coursekit.metrics`): its
-eleventh class, :data:`NOT_A_DIGIT`, is trained on noise, heavy blur, blobs,
-shuffled patches and flat images (:mod:`coursekit.not_digits`), so a
-generator cannot score by producing confident nonsense.
+eleventh class, :data:`NOT_A_DIGIT`, is trained on the non-digit families of
+:mod:`coursekit.not_digits` (noise and blobs, but also blends, broken
+strokes, half digits), so a generator cannot score by producing confident
+nonsense or digit-like junk.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ DIGIT_CLASSES = 10
 NOT_A_DIGIT = 10  # the index of the extra class
 CLASS_NAMES = [str(d) for d in range(DIGIT_CLASSES)] + ["숫자 아님"]
 FEATURE_DIM = 64
+REFERENCE_WIDTHS = (32, 64, 128)  # the conv widths of the shipped yardstick (``digit_classifier``)
 
 
 class DigitClassifier(nn.Module):

@@ -117,16 +117,18 @@ class Generator(SampleMixin, nn.Module):
     parameters, 1.1 MB in float32.
     """
 
-    def __init__(self, latent_dim: int = 64, width: int = 32):
+    def __init__(self, latent_dim: int = 64, width: int = 32, *, c7: int | None = None, convs7: int = 1):
         super().__init__()
         self.latent_dim = _check_size("latent_dim", latent_dim)
         self.width = _check_size("width", width)
-        c7, c14, c28 = 2 * width, width, max(width // 2, 1)
+        self.c7 = _check_size("c7", c7) if c7 is not None else 2 * width
+        c7, c14, c28 = self.c7, width, max(width // 2, 1)
         self.project = nn.Sequential(nn.Linear(latent_dim, c7 * 7 * 7, bias=False), nn.BatchNorm1d(c7 * 7 * 7), nn.ReLU())
+        at7 = []
+        for _ in range(_check_size("convs7", convs7)):  # 7x7: where the digit's overall shape is laid out
+            at7 += [nn.Conv2d(c7, c7, 3, padding=1, bias=False), nn.BatchNorm2d(c7), nn.ReLU()]
         self.net = nn.Sequential(
-            nn.Conv2d(c7, c7, 3, padding=1, bias=False),  # 7x7: where the digit's overall shape is laid out
-            nn.BatchNorm2d(c7),
-            nn.ReLU(),
+            *at7,
             nn.Upsample(scale_factor=2, mode="nearest"),  # 7 -> 14
             nn.Conv2d(c7, c14, 3, padding=1, bias=False),
             nn.BatchNorm2d(c14),
@@ -142,7 +144,7 @@ class Generator(SampleMixin, nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must be (N, {self.latent_dim}), got {tuple(z.shape)}")
-        return self.net(self.project(z).view(len(z), 2 * self.width, 7, 7))
+        return self.net(self.project(z).view(len(z), self.c7, 7, 7))
 
 
 class Discriminator(nn.Module):
@@ -154,15 +156,21 @@ class Discriminator(nn.Module):
     About 0.14 M parameters with width 64.
     """
 
-    def __init__(self, width: int = 64, channels: int = 1, minibatch_std: bool = False):
+    def __init__(self, width: int = 64, channels: int = 1, minibatch_std: bool = False, *, convs7: int = 0):
         super().__init__()
         self.width = _check_size("width", width)
         self.minibatch_std = bool(minibatch_std)
+        if isinstance(convs7, bool) or not isinstance(convs7, int) or convs7 < 0:
+            raise ValueError(f"convs7 must be an int >= 0, got {convs7!r}")
+        at7 = []
+        for _ in range(convs7):  # more judgement of the whole layout, at 7x7
+            at7 += [nn.Conv2d(2 * width, 2 * width, 3, padding=1), nn.LeakyReLU(0.2)]
         self.net = nn.Sequential(
             nn.Conv2d(_check_size("channels", channels), width, 4, stride=2, padding=1),  # 28 -> 14
             nn.LeakyReLU(0.2),
             nn.Conv2d(width, 2 * width, 4, stride=2, padding=1),  # 14 -> 7
             nn.LeakyReLU(0.2),
+            *at7,
         )
         extra = 1 if self.minibatch_std else 0
         self.head = nn.Linear((2 * width + extra) * 7 * 7, 1)

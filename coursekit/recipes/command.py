@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checkpoints import save_checkpoint
+from ..checkpoints import CheckpointError, save_checkpoint, update_metrics
 from ..paths import checkpoint_dir
 
 
@@ -32,6 +32,7 @@ RECIPES = {
     "plain-classifier": Recipe("plain_classifier", "train_plain_classifier",
                                "the plain 10-class digit classifier of week 2 (no 'not a digit')", ("loss",)),
     "dcgan": Recipe("dcgan", "train_dcgan", "the DCGAN of week 3 (digits)", ("d_loss", "g_loss", "d_real", "d_fake")),
+    "toy-gan": Recipe("toy_gan", "train_toy_gan_runs", "the two toy GAN runs drawn in week 3 (ring of 8 Gaussians)", ()),
     "stylegan": Recipe("stylegan", "train_stylegan", "the miniature StyleGAN of week 3 (digits)",
                        ("d_loss", "g_loss", "d_real", "d_fake")),
 }
@@ -43,6 +44,9 @@ def _recipe_module(name: str):
 
 def _train(args) -> int:
     recipe, module = RECIPES[args.model], _recipe_module(args.model)
+    for key, value in module.DEFAULTS.items():
+        if getattr(args, key, None) is None:
+            setattr(args, key, value)
     if args.steps < 1:
         raise ValueError(f"--steps must be a positive number of optimizer steps, got {args.steps}")
     folder = args.out if args.out is not None else checkpoint_dir()
@@ -72,6 +76,16 @@ def _train(args) -> int:
     return 0
 
 
+def _remeasure(args) -> int:
+    module = _recipe_module(args.model)
+    metrics = {k: round(v, 4) for k, v in module.evaluate(module.load(args.dir)).items()}
+    path = update_metrics(module.NAME, metrics, reason=args.reason, directory=args.dir)
+    for key, value in metrics.items():
+        print(f"{key}: {value:.4f}")
+    print(f"measured again; wrote {path}")
+    return 0
+
+
 def _options(args, defaults: dict) -> str:
     """The non-default options, so the manifest's command reproduces this run."""
     return "".join(f" --{k} {getattr(args, k)}" for k, v in defaults.items() if getattr(args, k) != v)
@@ -91,12 +105,16 @@ def add_commands(commands) -> None:
     """Register ``coursekit train MODEL`` (one subcommand per entry of :data:`RECIPES`)."""
     train = commands.add_parser("train", help="train a reference checkpoint (written to data/checkpoints/)")
     models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
-    for name, recipe in RECIPES.items():
-        defaults = _recipe_module(name).DEFAULTS
+    for name, recipe in RECIPES.items():  # no recipe module is imported (and so no torch) until one runs
         parser = models.add_parser(name, help=recipe.help)
-        parser.set_defaults(run=_train, **defaults)
-        parser.add_argument("--steps", type=int, help=f"optimizer steps (default {defaults['steps']})")
-        parser.add_argument("--seed", type=int, help=f"random seed (default {defaults['seed']})")
+        parser.set_defaults(run=_train)
+        parser.add_argument("--steps", type=int, help="optimizer steps (default: the recipe's DEFAULTS)")
+        parser.add_argument("--seed", type=int, help="random seed (default: the recipe's DEFAULTS)")
         parser.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
         parser.add_argument("--out", type=Path, default=None,
                             help=f"folder for the checkpoint (default: {checkpoint_dir()})")
+    again = commands.add_parser("remeasure", help="measure a shipped checkpoint again and update its manifest's metrics")
+    again.add_argument("model", choices=sorted(RECIPES), metavar="MODEL", help=", ".join(sorted(RECIPES)))
+    again.add_argument("--reason", required=True, help="why (kept in the manifest beside the previous metrics)")
+    again.add_argument("--dir", type=Path, default=None, help=f"checkpoint folder (default: {checkpoint_dir()})")
+    again.set_defaults(run=_remeasure, expected_errors=(FileNotFoundError, ValueError, CheckpointError))

@@ -3,7 +3,13 @@
 The recipe (every knob is in :data:`SETTINGS`):
 
 - data: the 4,000 training digits, scaled to [-1, 1] (the generator's tanh);
-- models: :class:`coursekit.models.gan.Generator` and ``Discriminator``;
+- models: :class:`coursekit.models.gan.Generator` and ``Discriminator``, the
+  discriminator with two extra 3x3 convolutions at 7x7 and a minibatch
+  standard-deviation channel (on the hardened yardstick, the plain
+  discriminator's generator plateaued near 77 % confident digits: its digits
+  were legible but often malformed, which a deeper judge of the layout fixes);
+- DiffAugment-style translation (:func:`coursekit.augment.translate`, up to
+  2 pixels) of reals and fakes alike before the discriminator sees them;
 - the shared step :func:`coursekit.adversarial.make_gan_step`: non-saturating
   loss, a light R1 penalty on the reals (lazy: every ``r1_every`` steps) and
   an EMA copy of the generator, which is what is shipped;
@@ -14,27 +20,30 @@ The recipe (every knob is in :data:`SETTINGS`):
   running statistics copied from the live generator belong to other weights.
 
 The shipped generator is measured with :mod:`coursekit.metrics` on
-:data:`EVAL_COUNT` samples from ``sample_z(1000, 64, EVAL_SEED)`` (see
-:func:`measure`) and must meet :data:`BAR`.
+:data:`EVAL_COUNT` samples from each of the noise seeds :data:`EVAL_SEEDS`
+(see :func:`evaluate`) and must meet :data:`BAR` with :data:`MARGIN` to spare
+on every one of them. Settings were compared, and any snapshot would be
+chosen, on :data:`VALIDATION_SEED` only, never on the seeds of the bar.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 
 from .. import datasets, metrics
 from ..checkpoints import load_checkpoint
-from ..adversarial import EMA_MODEL, ema_copy, make_gan_step
+from ..ema import ema_half_life
 from ..env import seed_everything
 from ..models.gan import Discriminator, Generator, recalibrate_batchnorm, to_signed
-from ..train import Callback, History, fit, infinite_batches
+from ..gan_training import train_gan
+from ..train import Callback, History
 
 COMMAND = "coursekit train dcgan"
 NAME = "dcgan"
-DEFAULTS = {"steps": 9000, "seed": 0}
+DEFAULTS = {"steps": 6000, "seed": 0}
 HELP = "the DCGAN of week 3 (digits)"
 SETTINGS = {
     "latent_dim": 64,
@@ -47,59 +56,24 @@ SETTINGS = {
     "r1_gamma": 0.1,
     "r1_every": 4,
     "ema": 0.999,
+    "augment_shift": 2,  # DiffAugment translation (pixels) of reals and fakes before D sees them
+    "d_convs7": 2,  # extra 3x3 convolutions in D at 7x7, where a digit's layout is judged
+    "minibatch_std": True,  # D sees the batch's spread: a collapsing G is easy to spot
 }
 EVAL_COUNT = 1000
-EVAL_SEED = 1000  # the noise seed of the measured samples
+EVAL_SEEDS = (1000, 1001, 1002)  # the noise seeds of the bar's samples
+EVAL_SEED = EVAL_SEEDS[0]  # the samples the lesson shows and measures
+VALIDATION_SEED = 999  # the only samples settings were compared on
 BAR = {"confident": 0.85, "coverage": 10, "min_class_share": 0.05, "max_class_share": 0.15}
+MARGIN = 0.02  # how far inside BAR's shares every seed must be
 
 
 def build(settings: dict = SETTINGS) -> tuple[Generator, Discriminator]:
     """A fresh generator and discriminator (seed the RNG first)."""
-    return Generator(settings["latent_dim"], settings["width"]), Discriminator(settings["d_width"])
-
-
-def train_gan(
-    generator: torch.nn.Module,
-    discriminator: torch.nn.Module,
-    images: torch.Tensor,
-    settings: dict,
-    *,
-    steps: int,
-    seed: int = 0,
-    device=None,
-    progress: bool = True,
-    callbacks: Sequence[Callback] = (),
-) -> tuple[torch.nn.Module, History]:
-    """Train ``generator`` against ``discriminator`` on ``images`` ([-1, 1]) with the shared GAN step.
-
-    ``settings`` holds ``latent_dim, batch_size, lr, betas, loss, r1_gamma,
-    r1_every, ema``. Returns the EMA copy of the generator (on the CPU, eval
-    mode) and the history; ``generator`` and ``discriminator`` are trained in place.
-    """
-    optimizers = {
-        name: torch.optim.Adam(model.parameters(), lr=settings["lr"], betas=tuple(settings["betas"]))
-        for name, model in (("generator", generator), ("discriminator", discriminator))
-    }
-    ema = ema_copy(generator)
-    step = make_gan_step(
-        settings["latent_dim"],
-        loss=settings["loss"],
-        r1_gamma=settings["r1_gamma"],
-        r1_every=settings["r1_every"],
-        ema=settings["ema"],
-    )
-    history = fit(
-        {"generator": generator, "discriminator": discriminator, EMA_MODEL: ema},
-        step,
-        infinite_batches(images, batch_size=settings["batch_size"], seed=seed),
-        optimizers=optimizers,
-        steps=steps,
-        seed=seed,
-        device=device,
-        progress=progress,
-        callbacks=callbacks,
-    )
-    return ema.cpu().eval(), history
+    generator = Generator(settings["latent_dim"], settings["width"])
+    discriminator = Discriminator(settings["d_width"], minibatch_std=settings["minibatch_std"],
+                                  convs7=settings["d_convs7"])
+    return generator, discriminator
 
 
 def train_dcgan(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed"], progress: bool = True,
@@ -141,21 +115,50 @@ def measure(images: torch.Tensor) -> dict[str, float]:
     }
 
 
-def evaluate(generator, *, count: int = EVAL_COUNT, seed: int = EVAL_SEED) -> dict[str, float]:
-    """:func:`measure` on ``generator.sample(count, seed)``."""
-    return measure(generator.sample(count, seed))
+def evaluate(generator, *, count: int = EVAL_COUNT, seeds=EVAL_SEEDS) -> dict[str, float]:
+    """:func:`measure` on ``generator.sample(count, seed)`` for each of ``seeds``.
+
+    Returns each measure's median over the seeds under its own name, the
+    worst value over the seeds as ``worst_<measure>`` (the lowest, or the
+    highest for ``max_class_share``, ``not_digit`` and ``feature_distance``),
+    and every single value as ``<measure>_seed<seed>``.
+    """
+    per_seed = {seed: measure(generator.sample(count, seed)) for seed in seeds}
+    result: dict[str, float] = {}
+    for key in per_seed[seeds[0]]:
+        values = [per_seed[seed][key] for seed in seeds]
+        result[key] = float(np.median(values))
+        result[f"worst_{key}"] = float(max(values) if key in _HIGHER_IS_WORSE else min(values))
+        result.update({f"{key}_seed{seed}": float(value) for seed, value in zip(seeds, values)})
+    return result
 
 
-def check_bar(measures: dict[str, float], bar: dict[str, float] = BAR) -> dict[str, bool]:
-    """Which bars are met: at least ``confident`` and ``coverage``, shares within [min, max]."""
+_HIGHER_IS_WORSE = ("max_class_share", "not_digit", "feature_distance")
+
+
+def check_bar(measures: dict[str, float], bar: dict[str, float] = BAR, *, margin: float = 0.0) -> dict[str, bool]:
+    """Which bars ``measures`` meet: at least ``confident`` and ``coverage``, shares within [min, max].
+
+    ``margin`` moves the share bars inward (``confident + margin``,
+    ``[min + margin, max - margin]``); coverage has no margin.
+    """
     return {
-        "confident": measures["confident"] >= bar["confident"],
+        "confident": measures["confident"] >= bar["confident"] + margin - 1e-12,
         "coverage": measures["coverage"] >= bar["coverage"],
-        "min_class_share": measures["min_class_share"] >= bar["min_class_share"],
-        "max_class_share": measures["max_class_share"] <= bar["max_class_share"] + 1e-12,
+        "min_class_share": measures["min_class_share"] >= bar["min_class_share"] + margin - 1e-12,
+        "max_class_share": measures["max_class_share"] <= bar["max_class_share"] - margin + 1e-12,
     }
+
+
+def check_bar_on_seeds(evaluated: dict[str, float], *, seeds=EVAL_SEEDS, margin: float = MARGIN) -> dict[str, bool]:
+    """:func:`check_bar` with ``margin`` on every seed's measures of an :func:`evaluate` result."""
+    verdict = {}
+    for seed in seeds:
+        single = {key: evaluated[f"{key}_seed{seed}"] for key in BAR}
+        verdict.update({f"{key}_seed{seed}": ok for key, ok in check_bar(single, margin=margin).items()})
+    return verdict
 
 
 def ema_half_life_steps() -> float:
     """Steps after which the EMA weights count an old update half (about 693 for decay 0.999)."""
-    return math.log(0.5) / math.log(SETTINGS["ema"])
+    return ema_half_life(SETTINGS["ema"])

@@ -23,7 +23,9 @@ from ..latent import sample_z
 from ..models.gan import Discriminator, to_signed
 from ..models.stylegan import StyleGenerator
 from ..train import Callback, History
-from .dcgan import EVAL_COUNT, EVAL_SEED, measure, train_gan
+from ..gan_training import train_gan
+from .dcgan import EVAL_COUNT, EVAL_SEED, EVAL_SEEDS, measure
+from .dcgan import evaluate as evaluate_generator
 
 COMMAND = "coursekit train stylegan"
 NAME = "stylegan"
@@ -69,9 +71,9 @@ def load(directory=None) -> StyleGenerator:
     return load_checkpoint(NAME, build()[0], directory=directory).eval()
 
 
-def evaluate(generator: StyleGenerator, *, count: int = EVAL_COUNT, seed: int = EVAL_SEED) -> dict[str, float]:
-    """The DCGAN measures (:func:`coursekit.recipes.dcgan.measure`) on ``generator.sample(count, seed)``."""
-    return measure(generator.sample(count, seed))
+def evaluate(generator: StyleGenerator, *, count: int = EVAL_COUNT, seeds=EVAL_SEEDS) -> dict[str, float]:
+    """The DCGAN measures on the DCGAN's seeds (:func:`coursekit.recipes.dcgan.evaluate`)."""
+    return evaluate_generator(generator, count=count, seeds=seeds)
 
 
 @torch.no_grad()

@@ -6,14 +6,48 @@ an RGB ``uint8`` array. Redrawing encodes that array as PNG into an
 ``ipywidgets.Image`` (no matplotlib on the hot path), so a knob turn redraws in
 milliseconds, and notebook outputs hold no volatile widget state beyond the
 model id that nbval already ignores.
+
+Shared by the widgets of every week: :class:`ImageExplorer` (controls that
+redraw one picture), :class:`HeldExplorer` (several control changes, one
+redraw), :func:`encode_png`, and the course photos (:func:`photo_set`,
+:func:`fit`). A widget module imports these, never another week's names.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import cv2
 import numpy as np
 
+from ..datasets import photo
 from ..images import check_image
+
+__all__ = ["ImageExplorer", "HeldExplorer", "encode_png", "fit", "photo_set", "DEFAULT_PHOTOS"]
+
+DEFAULT_PHOTOS = ("coffee", "chelsea", "astronaut", "rocket", "flower")
+
+
+def fit(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Resize so the longer side is ``size`` pixels (area averaging when shrinking)."""
+    rgb = check_image(rgb, channels=3)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 16:
+        raise ValueError(f"size must be an int of at least 16 pixels, got {size!r}")
+    h, w = rgb.shape[:2]
+    scale = size / max(h, w)
+    if scale == 1:
+        return np.ascontiguousarray(rgb)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(np.ascontiguousarray(rgb), (round(w * scale), round(h * scale)), interpolation=interpolation)
+
+
+def photo_set(images, size: int) -> dict[str, np.ndarray]:
+    """``images`` (``None``: the course photos :data:`DEFAULT_PHOTOS`) checked and resized by :func:`fit`."""
+    if images is None:
+        images = {name: photo(name) for name in DEFAULT_PHOTOS}
+    if not isinstance(images, dict) or not images:
+        raise TypeError("images must be a non-empty dict of name -> RGB uint8 image")
+    return {name: fit(check_image(img, channels=3, name=name), size) for name, img in images.items()}
 
 
 def encode_png(rgb: np.ndarray) -> bytes:
@@ -70,3 +104,24 @@ class ImageExplorer:
     def __repr__(self) -> str:
         values = ", ".join(f"{c.description or type(c).__name__}={c.value!r}" for c in self.controls)
         return f"{type(self).__name__}({values})"
+
+
+class HeldExplorer(ImageExplorer):
+    """An :class:`ImageExplorer` that can set several controls and redraw once at the end."""
+
+    _holding = 0
+
+    @contextmanager
+    def hold(self):
+        """Inside ``with self.hold():`` control changes do not redraw; leaving the outermost block redraws once."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+        if not self._holding:
+            self.update()
+
+    def _on_change(self, change) -> None:
+        if not self._holding:
+            self.update()

@@ -6,33 +6,8 @@ import cv2
 import numpy as np
 
 from .. import color
-from ..datasets import photo
 from ..images import check_image, gray_to_rgb
-from .base import ImageExplorer
-
-DEFAULT_PHOTOS = ("coffee", "chelsea", "astronaut", "rocket", "flower")
-
-
-def fit(rgb: np.ndarray, size: int) -> np.ndarray:
-    """Resize so the longer side is ``size`` pixels (area averaging when shrinking)."""
-    rgb = check_image(rgb, channels=3)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 16:
-        raise ValueError(f"size must be an int of at least 16 pixels, got {size!r}")
-    h, w = rgb.shape[:2]
-    scale = size / max(h, w)
-    if scale == 1:
-        return np.ascontiguousarray(rgb)
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    return cv2.resize(np.ascontiguousarray(rgb), (round(w * scale), round(h * scale)), interpolation=interpolation)
-
-
-def _photo_set(images, size: int) -> dict[str, np.ndarray]:
-    if images is None:
-        images = {name: photo(name) for name in DEFAULT_PHOTOS}
-    if not isinstance(images, dict) or not images:
-        raise TypeError("images must be a non-empty dict of name -> RGB uint8 image")
-    return {name: fit(check_image(img, channels=3, name=name), size) for name, img in images.items()}
-
+from .base import ImageExplorer, photo_set
 
 def stretch(gray: np.ndarray) -> np.ndarray:
     """Map a channel's own min..max onto 0..255 (a flat channel stays as it is)."""
@@ -48,7 +23,7 @@ class ColorSpaceExplorer(ImageExplorer):
     def __init__(self, images: dict | None = None, size: int = 320):
         import ipywidgets as widgets
 
-        self.photos = _photo_set(images, size)
+        self.photos = photo_set(images, size)
         self._converted: dict[tuple[str, str], np.ndarray] = {}
         self.photo = widgets.Dropdown(options=list(self.photos), description="이미지")
         self.space = widgets.Dropdown(options=list(color.SPACES), value="HSV", description="색 공간")
@@ -88,7 +63,7 @@ class HsvThreshold(ImageExplorer):
     def __init__(self, images: dict | None = None, size: int = 320, hue=(5, 25), saturation=(80, 255), value=(60, 255)):
         import ipywidgets as widgets
 
-        self.photos = _photo_set(images, size)
+        self.photos = photo_set(images, size)
         self._hsv = {name: color.rgb_to_hsv(img) for name, img in self.photos.items()}
         self.photo = widgets.Dropdown(options=list(self.photos), description="이미지")
         self.hue = widgets.IntRangeSlider(value=hue, min=0, max=179, description="H (색상)")

@@ -15,7 +15,6 @@ comes from :mod:`coursekit.filters` or the model itself.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import cv2
 import numpy as np
@@ -23,31 +22,9 @@ import numpy as np
 from .. import color, filters
 from ..env import torch_threads
 from ..images import gray_to_rgb
-from .base import ImageExplorer
-from .week01 import DEFAULT_PHOTOS, _photo_set, fit  # noqa: F401  (the photos and resizing of week 1)
+from .base import HeldExplorer, photo_set
 
 __all__ = ["KernelEditor", "SlidingWindow", "FeatureMapViewer", "PRESETS", "CUSTOM"]
-
-
-class _HeldExplorer(ImageExplorer):
-    """An :class:`ImageExplorer` that can set several controls and redraw once at the end."""
-
-    _holding = 0
-
-    @contextmanager
-    def hold(self):
-        """Inside ``with self.hold():`` control changes do not redraw; leaving the outermost block redraws once."""
-        self._holding += 1
-        try:
-            yield
-        finally:
-            self._holding -= 1
-        if not self._holding:
-            self.update()
-
-    def _on_change(self, change) -> None:
-        if not self._holding:
-            self.update()
 
 
 # --- KernelEditor ----------------------------------------------------------------------
@@ -96,7 +73,7 @@ def _number(x: float) -> str:
     return "0" if text == "-0" else text
 
 
-class KernelEditor(_HeldExplorer):
+class KernelEditor(HeldExplorer):
     """Edit a 3x3 or 5x5 kernel cell by cell (or pick a preset) and see a photo filtered by it live.
 
     The picture is original | filtered (:func:`coursekit.filters.conv2d` with
@@ -107,7 +84,7 @@ class KernelEditor(_HeldExplorer):
     def __init__(self, images: dict | None = None, size: int = 256):
         import ipywidgets as widgets
 
-        self.photos = _photo_set(images, size)
+        self.photos = photo_set(images, size)
         self._gray: dict[str, np.ndarray] = {}
         self._raw_key = None
         self.photo = widgets.Dropdown(options=list(self.photos), description="이미지")
@@ -289,7 +266,7 @@ def _centered_text(canvas, text: str, x0: int, y0: int, cell: int, rgb, scale: f
     cv2.putText(canvas, text, org, _FONT, scale, rgb, thickness, cv2.LINE_AA)
 
 
-class SlidingWindow(_HeldExplorer):
+class SlidingWindow(HeldExplorer):
     """Kernel size, padding and stride on a small integer grid: the window, the output cell and the formula.
 
     By default the input is a fixed ``n`` x ``n`` grid of integers 0-3
@@ -508,7 +485,7 @@ def _labels(labels, count: int) -> list[str] | None:
     return [str(label) for label in labels]
 
 
-class FeatureMapViewer(_HeldExplorer):
+class FeatureMapViewer(HeldExplorer):
     """The feature maps a CNN computes for a digit: one channel at a time, or all channels of a layer.
 
     ``model`` is a :class:`~coursekit.models.classifier.DigitClassifier` (or any

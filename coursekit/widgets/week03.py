@@ -25,7 +25,7 @@ import torch
 
 from ..env import torch_threads
 from ..latent import sample_z
-from .week02 import _HeldExplorer
+from .base import HeldExplorer
 
 __all__ = ["LatentWalk", "TruncationExplorer", "StyleMixer", "REFERENCE"]
 
@@ -166,7 +166,7 @@ def _reading(probs: torch.Tensor) -> tuple[str, float, bool]:
 # --- LatentWalk ----------------------------------------------------------------------------
 
 
-class LatentWalk(_HeldExplorer):
+class LatentWalk(HeldExplorer):
     """Move a latent code along a few random orthonormal directions and watch the digit change.
 
     ``generator`` is a :class:`~coursekit.models.gan.Generator` (or any module
@@ -324,7 +324,7 @@ class LatentWalk(_HeldExplorer):
 # --- TruncationExplorer ----------------------------------------------------------------------
 
 
-class TruncationExplorer(_HeldExplorer):
+class TruncationExplorer(HeldExplorer):
     """The truncation trick: a ψ slider, a grid of samples and the classifier's class histogram.
 
     ``generator.sample(N, seed, psi=ψ)`` draws the same codes for every ψ, so the
@@ -472,7 +472,7 @@ GROUP_MEANING = {
 }
 
 
-class StyleMixer(_HeldExplorer):
+class StyleMixer(HeldExplorer):
     """StyleGAN's style mixing: A's ``w`` for the layers before the crossover, B's from there on.
 
     ``style_generator`` is a :class:`~coursekit.models.stylegan.StyleGenerator`.

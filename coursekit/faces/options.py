@@ -1,0 +1,4 @@
+"""The face-swap choices the command line offers, kept apart so ``coursekit --help`` loads no face model."""
+
+COLOR_METHODS = ("blur_ratio", "rct", "hist")  # color transfer methods (coursekit.faces.transfer)
+CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")  # where the visible AI-GENERATED label goes
