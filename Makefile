@@ -75,11 +75,11 @@ test-stability-full: test-stability
 
 # Execute every lesson top to bottom in a fresh kernel and store its outputs.
 lessons: env
-	$(BIN)/python -m coursekit.execution lessons
+	$(BIN)/python -m coursekit.authoring.execution lessons
 
 # Execute every lesson again and fail unless the result equals the stored notebook byte for byte.
 lessons-check: env
-	$(BIN)/python -m coursekit.execution --check lessons
+	$(BIN)/python -m coursekit.authoring.execution --check lessons
 
 # Marp CLI (pinned in package.json / package-lock.json) from the npm registry.
 slides-tools: node_modules/.installed
@@ -91,7 +91,7 @@ node_modules/.installed: package.json package-lock.json
 # slides/NN_*.md (+ img/) from the cells tagged 'slide', then HTML and PDF next to them.
 slides: env slides-tools
 	$(BIN)/coursekit slides lessons/[0-9][0-9]_*.ipynb --out slides
-	$(BIN)/python -m coursekit.slides_export slides/[0-9][0-9]_*.md
+	$(BIN)/python -m coursekit.authoring.slides_export slides/[0-9][0-9]_*.md
 
 # Student copies: solutions replaced by placeholders, in build/student/.
 student-copies: env

@@ -1,2 +1,2 @@
 # nbval skips image/png outputs; this plugin compares the figures too.
-pytest_plugins = ["coursekit.nbval_figures"]
+pytest_plugins = ["coursekit.authoring.nbval_figures"]

@@ -1,7 +1,7 @@
 """Week 3 quality bar: the shipped DCGAN (and, for comparison, the StyleGAN) on the digit yardstick.
 
 Loads the shipped checkpoints, samples 1,000 digits from each noise seed of
-the bar (``dcgan.EVAL_SEEDS``) and measures them with :mod:`coursekit.metrics`:
+the bar (``digit_bar.EVAL_SEEDS``) and measures them with :mod:`coursekit.metrics`:
 
 - confident: share read as a digit with confidence >= 0.9 (bar: >= 85 %);
 - coverage: classes holding >= 5 % of the samples (bar: all 10);
@@ -9,8 +9,8 @@ the bar (``dcgan.EVAL_SEEDS``) and measures them with :mod:`coursekit.metrics`:
 - feature distance to 1,000 real training digits, next to the floor: the
   distance between two sets of *real* digits (train sample vs the test split).
 
-The DCGAN must meet the bar with a margin of ``dcgan.MARGIN`` (2 points) on
-every seed. The validation seed (``dcgan.VALIDATION_SEED``), on which the
+The DCGAN must meet the bar with a margin of ``digit_bar.MARGIN`` (2 points) on
+every seed. The validation seed (``digit_bar.VALIDATION_SEED``), on which the
 recipe's settings were compared, is printed beside them but is not part of
 the bar. Also prints how long each checkpoint took to train, and on what,
 from its manifest.
@@ -18,10 +18,10 @@ from its manifest.
 
 from __future__ import annotations
 
-from coursekit import datasets, metrics
+from coursekit import datasets, digit_bar, metrics
 from coursekit.checkpoints import read_manifest
 from coursekit.env import set_threads
-from coursekit.recipes import dcgan, stylegan
+from coursekit.models import gan, stylegan
 
 LABELS = {
     "confident": "confident digits (p >= 0.9)",
@@ -42,7 +42,7 @@ def _fmt(key: str, value: float) -> str:
 
 
 def _bar_text(key: str) -> str:
-    bar = dcgan.BAR
+    bar = digit_bar.BAR
     return {
         "confident": f">= {bar['confident']:.0%}",
         "coverage": f">= {bar['coverage']}",
@@ -55,26 +55,26 @@ def main() -> list[dict]:
     set_threads()
     floor = metrics.feature_distance(datasets.digits_sample(1000, "train")[0], datasets.digits("test")[0])
     rows = []
-    seeds = (dcgan.VALIDATION_SEED,) + dcgan.EVAL_SEEDS
-    for name, recipe in (("dcgan", dcgan), ("stylegan", stylegan)):
+    seeds = (digit_bar.VALIDATION_SEED,) + digit_bar.EVAL_SEEDS
+    for name, load in (("dcgan", gan.load), ("stylegan", stylegan.load)):
         manifest = read_manifest(name)
-        measured = dcgan.evaluate(recipe.load(), seeds=seeds)
+        measured = digit_bar.evaluate(load(), seeds=seeds)
         extra = manifest["extra"]
-        print(f"\n{name}: {dcgan.EVAL_COUNT} samples per noise seed "
+        print(f"\n{name}: {digit_bar.EVAL_COUNT} samples per noise seed "
               f"(trained {extra['steps']} steps in {extra['train_seconds']:.0f} s on {extra['hardware']}; "
               f"rebuild: {manifest['command']})")
-        heads = [f"seed {s}" + (" (val)" if s == dcgan.VALIDATION_SEED else "") for s in seeds]
+        heads = [f"seed {s}" + (" (val)" if s == digit_bar.VALIDATION_SEED else "") for s in seeds]
         print(f"{'measure':<34} " + " ".join(f"{h:>14}" for h in heads) + f" {'bar':>8}")
         for key in LABELS:
             values = " ".join(f"{_fmt(key, measured[f'{key}_seed{s}']):>14}" for s in seeds)
             print(f"{LABELS[key]:<34} {values} {_bar_text(key) if name == 'dcgan' else '-':>8}")
         if name == "dcgan":
             print(f"{'  floor: real train vs real test':<34} {floor:>14.1f}")
-            for key, ok in dcgan.check_bar_on_seeds(measured).items():
-                rows.append({"name": f"dcgan {key} (margin {dcgan.MARGIN:.0%})", "ok": ok})
-            confident = [measured[f"confident_seed{s}"] for s in dcgan.EVAL_SEEDS]
+            for key, ok in digit_bar.check_bar_on_seeds(measured).items():
+                rows.append({"name": f"dcgan {key} (margin {digit_bar.MARGIN:.0%})", "ok": ok})
+            confident = [measured[f"confident_seed{s}"] for s in digit_bar.EVAL_SEEDS]
             print(f"confident on the bar's seeds: median {sorted(confident)[1]:.1%}, lowest {min(confident):.1%}, "
-                  f"margin over {dcgan.BAR['confident']:.0%}: {min(confident) - dcgan.BAR['confident']:+.1%}")
+                  f"margin over {digit_bar.BAR['confident']:.0%}: {min(confident) - digit_bar.BAR['confident']:+.1%}")
     for row in rows:
         print(f"{'PASS' if row['ok'] else 'FAIL'}  {row['name']}")
     return rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from coursekit import datasets, metrics, not_digits
+from coursekit import datasets, digit_bar, metrics, not_digits
 from coursekit.checkpoints import read_manifest
 from coursekit.env import set_threads
 from coursekit.models.gan import to_signed
@@ -42,7 +42,7 @@ def early_gan_samples(count: int = 1000, seed: int = 0) -> dict[int, torch.Tenso
 
     def keep(state):
         if state.step in EARLY_GAN_STEPS:
-            kept[state.step] = state.models["generator"].sample(count, seed=dcgan.EVAL_SEED)
+            kept[state.step] = state.models["generator"].sample(count, seed=digit_bar.EVAL_SEED)
 
     train_gan(generator, discriminator, to_signed(datasets.digits("train")[0]), dcgan.SETTINGS,
                     steps=max(EARLY_GAN_STEPS), seed=seed, device="cpu", progress=False, callbacks=[Callback(keep, every=1)])

@@ -28,6 +28,8 @@ from torch import nn
 
 from .ema import ema_decay, update_ema
 
+__all__ = ["LOSSES", "EMA_MODEL", "discriminator_loss", "generator_loss", "r1_penalty", "make_gan_step"]
+
 LOSSES = ("nonsaturating", "minimax")
 EMA_MODEL = "generator_ema"  # the name make_gan_step(ema=...) expects in fit's models
 

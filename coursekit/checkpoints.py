@@ -25,6 +25,11 @@ from typing import Mapping
 from .files import atomic_write
 from .paths import checkpoint_dir
 
+__all__ = [
+    "CheckpointError", "sha256_of", "library_versions", "save_checkpoint", "update_metrics", "weights_file",
+    "recorded_settings", "read_manifest", "list_checkpoints", "load_checkpoint"
+]
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -201,6 +206,14 @@ def update_metrics(name: str, metrics: Mapping[str, float], *, reason: str, dire
 def weights_file(name: str, directory=None) -> Path:
     """The path of checkpoint ``name``'s weights file (the one its manifest names, sha256 checked)."""
     return _verified_file(read_manifest(name, directory), directory)
+
+
+def recorded_settings(name: str, directory=None) -> dict:
+    """The recipe settings recorded in checkpoint ``name``'s manifest (``extra.settings``): what rebuilds its network."""
+    settings = read_manifest(name, directory).get("extra", {}).get("settings")
+    if not isinstance(settings, dict):
+        raise CheckpointError(f"the manifest of checkpoint {name!r} records no settings; retrain it with coursekit train")
+    return settings
 
 
 def read_manifest(name: str, directory=None) -> dict:

@@ -12,6 +12,8 @@ import sys
 from ._version import __version__
 
 
+__all__ = ["info_lines", "MissingExtra", "build_parser", "main"]
+
 def _version_of(module: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -81,7 +83,7 @@ class MissingExtra(RuntimeError):
 def _authoring(module: str):
     """Import an instructor/CI tool module, or say in one line what to install."""
     try:
-        return importlib.import_module(f"{__package__}.{module}")
+        return importlib.import_module(f"{__package__}.authoring.{module}")
     except ModuleNotFoundError as err:
         raise MissingExtra(
             f"this command needs the instructor tools (missing: {err.name}); "

@@ -15,6 +15,12 @@ import numpy as np
 
 from .images import ImageError, check_image
 
+__all__ = [
+    "LUMA", "RGB_TO_XYZ", "D65_WHITE", "LAB_EPSILON", "LAB_KAPPA", "SPACES", "rgb_to_gray", "rgb_to_ycrcb",
+    "ycrcb_to_rgb", "rgb_to_hsv", "hsv_to_rgb", "rgb_to_lab_float", "lab_float_to_rgb", "rgb_to_lab",
+    "lab_to_rgb", "convert", "convert_back", "channel", "hsv_mask", "apply_mask"
+]
+
 # ITU-R BT.601 luma weights (R, G, B)
 LUMA = np.array([0.299, 0.587, 0.114])
 # YCrCb chroma scales, as OpenCV uses them

@@ -11,6 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = [
+    "SPLITS", "DIGITS_TEST_PER_CLASS", "DIGITS_SPLIT_SEED", "digits_split_indices", "digits", "digits_sample",
+    "small_digits", "photos", "photo_path", "photo", "portraits", "portrait"
+]
+
 SPLITS = ("train", "test", "all")
 DIGITS_TEST_PER_CLASS = 100
 DIGITS_SPLIT_SEED = 0

@@ -8,6 +8,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
+__all__ = [
+    "MODES", "MODE_VARIABLE", "device", "seed_everything", "set_deterministic", "mode", "set_threads",
+    "torch_threads"
+]
+
 MODES = ("quick", "full")
 MODE_VARIABLE = "COURSEKIT_MODE"
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Callable
 
 
+__all__ = ["atomic_write"]
+
 def atomic_write(path, write: Callable[[str], None]) -> Path:
     """Call ``write(temporary_path)``, then move the result onto ``path`` in one step.
 

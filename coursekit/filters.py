@@ -26,6 +26,11 @@ from numpy.lib.stride_tricks import sliding_window_view
 from . import color
 from .images import BGRImage, ImageError, check_image
 
+__all__ = [
+    "PAD_MODES", "POOL_MODES", "NORMALIZE", "KERNELS", "output_size", "conv2d", "convolve2d", "pool2d",
+    "gaussian_kernel", "box_kernel", "kernel", "gradient_magnitude", "canny", "filter_image"
+]
+
 # our name -> numpy.pad's name
 PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge"}
 POOL_MODES = ("max", "average", "avg")

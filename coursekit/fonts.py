@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+__all__ = ["FONT_FAMILY", "font_files", "use_korean_font"]
+
 FONT_FAMILY = "NanumGothic"
 _FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 

@@ -60,9 +60,9 @@ class ShippedGenerator:
 GENERATORS = {
     g.name: g
     for g in (
-        ShippedGenerator("dcgan", "the week-3 DCGAN (digits, unconditional)", "coursekit.recipes.dcgan:load"),
+        ShippedGenerator("dcgan", "the week-3 DCGAN (digits, unconditional)", "coursekit.models.gan:load"),
         ShippedGenerator("stylegan", "the week-3 small StyleGAN (digits, unconditional)",
-                         "coursekit.recipes.stylegan:load"),
+                         "coursekit.models.stylegan:load"),
     )
 }
 

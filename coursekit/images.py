@@ -14,6 +14,11 @@ from typing import Sequence
 
 import numpy as np
 
+__all__ = [
+    "CANONICAL", "BGRImage", "ImageError", "check_image", "to_uint8", "to_float", "gray_to_rgb", "load",
+    "to_bgr", "to_rgb", "read_bgr", "grid", "show"
+]
+
 CANONICAL = "RGB uint8 array of shape (H, W, 3)"
 
 

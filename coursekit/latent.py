@@ -20,6 +20,8 @@ import math
 
 import torch
 
+__all__ = ["METHODS", "PARALLEL_EPS", "sample_z", "lerp", "slerp", "truncate", "interpolation_path"]
+
 METHODS = ("lerp", "slerp")
 PARALLEL_EPS = 1e-6  # sin(angle) below this: the two codes point the same way, slerp falls back to lerp
 

@@ -32,8 +32,14 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from .checkpoints import load_checkpoint
-from .models.classifier import DIGIT_CLASSES, FEATURE_DIM, NOT_A_DIGIT, REFERENCE_WIDTHS, DigitClassifier
+from .models.classifier import DIGIT_CLASSES, FEATURE_DIM, NOT_A_DIGIT, DigitClassifier
+from .models.classifier import load as load_classifier
+
+__all__ = [
+    "CHECKPOINT", "CONFIDENCE", "COVERAGE_SHARE", "MIN_FOR_COVARIANCE", "reference_classifier",
+    "check_digits", "probabilities", "features", "DigitScore", "classifier_score", "conditional_accuracy",
+    "frechet_distance", "feature_distance", "crop_padding", "Report", "report"
+]
 
 CHECKPOINT = "digit_classifier"
 CONFIDENCE = 0.9
@@ -44,8 +50,7 @@ MIN_FOR_COVARIANCE = FEATURE_DIM + 1
 @lru_cache(maxsize=None)
 def reference_classifier(device: str = "cpu") -> DigitClassifier:
     """The shipped classifier (checkpoint ``digit_classifier``), in eval mode; loaded once per device."""
-    model = load_checkpoint(CHECKPOINT, DigitClassifier(widths=REFERENCE_WIDTHS), device=device)
-    return model.to(device).eval().requires_grad_(False)
+    return load_classifier(CHECKPOINT).to(device).eval().requires_grad_(False)
 
 
 def check_digits(images, *, name: str = "images", min_count: int = 1) -> torch.Tensor:

@@ -15,6 +15,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+__all__ = [
+    "SIZE", "gaussian_blur", "noise", "blur", "blobs", "patches", "blend", "overlay", "broken", "partial",
+    "thick", "thin", "photo_patches", "hangul", "blank", "FAMILIES", "HELD_OUT_FAMILIES", "TRAINED_FAMILIES",
+    "make_not_digits"
+]
+
 SIZE = 28
 
 

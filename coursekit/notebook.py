@@ -11,6 +11,8 @@ from .fonts import use_korean_font
 from .numerics import apply_profile
 
 
+__all__ = ["setup_lesson"]
+
 def setup_lesson(seed: int = 0, threads: int = 2, dpi: int = 90) -> None:
     """Seed everything, fix the thread count and print precision, and set up figures.
 

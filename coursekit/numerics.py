@@ -16,7 +16,7 @@ into different pictures. The profile pins those choices:
 
 The libraries read these variables once, when they initialise, so they must
 be in the environment before torch computes anything: ``make`` exports them,
-:func:`coursekit.execution.execute` passes them to the kernel, and
+:func:`coursekit.authoring.execution.execute` passes them to the kernel, and
 :func:`coursekit.setup_lesson` sets them (where they are not set already)
 before it imports torch. A variable that is already set is left alone, so
 ``make test-stability`` can run the lessons under other values and show that
@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import MutableMapping
 
-__all__ = ["PROFILE", "apply_profile", "differences"]
+__all__ = ["PROFILE", "apply_profile", "differences", "torch_loaded"]
 
 PROFILE: dict[str, str] = {
     "ATEN_CPU_CAPABILITY": "avx2",

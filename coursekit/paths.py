@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["data_dir", "checkpoint_dir"]
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 

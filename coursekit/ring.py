@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+__all__ = ["K", "RADIUS", "STD", "WITHIN", "MIN_SHARE", "ring_modes", "sample_ring", "ModeReport", "mode_report"]
+
 K = 8
 RADIUS = 2.0
 STD = 0.05

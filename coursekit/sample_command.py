@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 
 
+__all__ = ["add_command"]
+
 def _one_line_error(parser, message):
     print(f"{parser.prog}: error: {message}", file=sys.stderr)
     sys.exit(1)

@@ -36,6 +36,11 @@ from . import checkpoints
 from .env import device as best_device
 from .env import seed_everything
 
+__all__ = [
+    "DEFAULT_COMMAND", "TrainingDiverged", "History", "TrainState", "Callback", "zip_batches",
+    "infinite_batches", "fit", "load_training_state", "precision"
+]
+
 _clock = time.perf_counter  # tests replace it with a fake clock
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _FORMAT = "coursekit.train/1"

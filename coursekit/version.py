@@ -8,6 +8,8 @@ from packaging.version import Version
 from ._version import __version__
 
 
+__all__ = ["VersionMismatch", "require"]
+
 class VersionMismatch(RuntimeError):
     """The installed coursekit does not satisfy what a notebook asks for."""
 

@@ -37,10 +37,11 @@ import torch
 import torch.nn.functional as F
 
 from coursekit import color, env, filters, metrics, not_digits
-from coursekit.checkpoints import load_checkpoint
+from coursekit.classification import train_step
 from coursekit.datasets import digits, digits_sample, photo
 from coursekit.images import show
-from coursekit.models.classifier import CLASS_NAMES, DigitClassifier, train_step
+from coursekit.models import classifier
+from coursekit.models.classifier import CLASS_NAMES, DigitClassifier
 from coursekit.train import fit, infinite_batches
 from coursekit.widgets.week02 import FeatureMapViewer, KernelEditor, SlidingWindow
 
@@ -338,7 +339,7 @@ plt.show()
 # 생성 모델이 만든 그림을 이 분류기로 채점한다면, 이런 약점은 곧 **속일 수 있는 잣대**라는 뜻입니다.
 
 # %%
-plain_ref = load_checkpoint("digit_classifier_plain", DigitClassifier(num_classes=10)).eval()
+plain_ref = classifier.load("digit_classifier_plain")
 with torch.no_grad():
     print(f"저장된 평범한 분류기의 시험 정확도: {(plain_ref(test_images).argmax(1) == test_labels).float().mean().item():.1%}")
 not_digit_sets = {

@@ -35,17 +35,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from coursekit import env, metrics, ring
+from coursekit import digit_bar, env, metrics, ring
 from coursekit.adversarial import generator_loss, make_gan_step
 from coursekit.checkpoints import read_manifest
 from coursekit.datasets import digits, digits_sample
 from coursekit.gan_training import train_gan, train_toy_gan
 from coursekit.images import show
 from coursekit.latent import lerp, sample_z, slerp
-from coursekit.models import toy_gan
+from coursekit.models import gan, stylegan, toy_gan
 from coursekit.models.gan import to_signed
-from coursekit.recipes import dcgan, stylegan
-from coursekit.recipes.toy_gan import load as load_toy_gan_runs
+from coursekit.recipes import dcgan
 from coursekit.train import Callback, fit, infinite_batches
 from coursekit.widgets.week03 import LatentWalk, StyleMixer, TruncationExplorer
 
@@ -113,7 +112,7 @@ print("붕괴하는 설정:", "3개 이하의 모드에 몰렸습니다 ✓" if 
 # 500스텝마다 저장한 생성자와 판별자로 생성된 점과 판별자의 판단(배경색: 진짜일 확률)을 그립니다.
 
 # %% tags=["slide"]
-toy_runs = load_toy_gan_runs()
+toy_runs = toy_gan.load()
 real_points = ring.sample_ring(1000, seed=1)
 fig, axes = plt.subplots(2, 4, figsize=(13, 6.2), layout="constrained")
 for row, name in enumerate(toy_runs.names):
@@ -216,7 +215,7 @@ train_images, train_labels = digits("train")
 G_live_ema, gan_history = train_gan(G_live, D_live, to_signed(train_images), dcgan.SETTINGS, steps=steps,
                                     seed=0, device="cpu", progress=False,
                                     callbacks=[Callback(keep_samples, every=steps // 4)])
-live_score = metrics.classifier_score(G_live_ema.sample(1000, seed=dcgan.EVAL_SEED))
+live_score = metrics.classifier_score(G_live_ema.sample(1000, seed=digit_bar.EVAL_SEED))
 assert live_score.confident > 0.1, f"짧은 학습의 확신 점수가 예상보다 낮습니다: {live_score.confident:.1%}"
 print(f"{gan_history.steps_run} 스텝 학습한 EMA 생성자: 확신(≥0.9)한 숫자 10% 이상 (정확한 값은 CPU 종류에 따라 달라집니다)")
 
@@ -244,10 +243,10 @@ plt.show()
 
 # %% tags=["slide"]
 manifest = read_manifest("dcgan")
-G_ref = dcgan.load()
+G_ref = gan.load()
 print("학습 명령:", manifest["command"], "| 스텝:", manifest["extra"]["steps"])
-samples = G_ref.sample(1000, seed=dcgan.EVAL_SEED)
-measured = dcgan.measure(samples)
+samples = G_ref.sample(1000, seed=digit_bar.EVAL_SEED)
+measured = digit_bar.measure(samples)
 floor = metrics.feature_distance(digits_sample(1000, "train")[0], digits("test")[0])
 print(f"확신(≥0.9)한 숫자 {measured['confident']:.1%}, 숫자 아님 {measured['not_digit']:.1%}, 커버리지 {measured['coverage']}/10")
 print(f"클래스 비율 {measured['min_class_share']:.1%} ~ {measured['max_class_share']:.1%} (완벽하면 모두 10%)")
@@ -257,7 +256,10 @@ show(samples[:40], ncols=10, size=0.9)
 # %% [markdown]
 # *그림: 기준 DCGAN이 만든 숫자 40개. 대부분 또렷이 읽히지만 몇몇은 획이 끊기거나 두 숫자의 중간 모양입니다.*
 #
-# 잣대로 보면 열 숫자를 모두 고르게 그리고, 확신 점수는 3주차의 목표(85%)를 겨우 넘깁니다. 여유 있게 넘으려면 더 오래 학습해야 합니다. 그리고 프레셰 거리는 진짜끼리의 바닥보다 훨씬 큽니다: 진짜와 아직 구별됩니다.
+# 잣대로 보면 열 숫자를 모두 고르게 그리고, 확신 점수는 3주차의 목표(85%)를 여유 있게 넘깁니다. 목표는 잡음 시드 세 개(1000~1002) 모두에서
+# 2%p 이상 남기고 넘는 것이고, 학습 중 고르는 일은 따로 떼어 둔 검증 시드(999)로만 했습니다: 6,000스텝에서는 85~86%로 겨우 넘었고,
+# 두 배로 오래 학습하자 세 시드 모두 89% 안팎이 되었습니다 (`make bench` 가 시드별 숫자를 보여 줍니다).
+# 그래도 프레셰 거리는 진짜끼리의 바닥보다 큽니다: 잣대의 눈에는 진짜와 아직 구별됩니다.
 
 # %% [markdown] tags=["slide"]
 # ## 4. 잠재 공간 걷기
@@ -298,7 +300,7 @@ LatentWalk(G_ref)
 
 # %% tags=["slide"]
 for psi in (1.0, 0.75, 0.5, 0.25, 0.0):
-    score = metrics.classifier_score(G_ref.sample(1000, seed=dcgan.EVAL_SEED, psi=psi))
+    score = metrics.classifier_score(G_ref.sample(1000, seed=digit_bar.EVAL_SEED, psi=psi))
     print(f"DCGAN ψ = {psi:.2f}: {score}")
 
 # %% [markdown]
@@ -327,20 +329,20 @@ TruncationExplorer(G_ref)
 # %%
 style = stylegan.load()
 print("학습 명령:", read_manifest("stylegan")["command"])
-style_score = metrics.classifier_score(style.sample(1000, seed=dcgan.EVAL_SEED))
+style_score = metrics.classifier_score(style.sample(1000, seed=digit_bar.EVAL_SEED))
 print("StyleGAN ψ = 1.00:", style_score)
 print("5% 미만으로 나오는 숫자:", [digit for digit in range(10) if style_score.shares()[digit] < 0.05])
 
 # %% [markdown]
 # 먼저 잣대로 잽니다. 이 작은 StyleGAN은 숫자를 또렷하게 그리지만 **열 숫자 중 몇 개는 거의 그리지 않습니다** (위 출력).
-# 그림 몇 장만 보면 놓치기 쉬운 모드 붕괴를 잣대의 커버리지가 잡아냅니다. 같은 스텝 함수인데도 생성자 구조가 바뀌자 결과가 달라졌습니다 (공정한 비교는 아닙니다: 이 StyleGAN은 7x7 층을 더하기 전의 얕은 판별자로 3,000스텝, 기준 DCGAN은 깊은 판별자로 6,000스텝 학습했습니다).
+# 그림 몇 장만 보면 놓치기 쉬운 모드 붕괴를 잣대의 커버리지가 잡아냅니다. 같은 스텝 함수인데도 생성자 구조가 바뀌자 결과가 달라졌습니다 (공정한 비교는 아닙니다: 이 StyleGAN은 7x7 층을 더하기 전의 얕은 판별자로 3,000스텝, 기준 DCGAN은 깊은 판별자로 12,000스텝 학습했습니다).
 #
 # StyleGAN의 절단 트릭은 $z$ 가 아니라 $w$ 를 **$w$ 의 평균** $\bar w$ 쪽으로 당깁니다: $w' = \bar w + \psi\,(w - \bar w)$.
 # $\bar w$ 는 매핑 네트워크가 실제로 내놓는 코드들의 평균이라서, DCGAN의 $z = 0$ 과 달리 "평균적인 숫자"를 그립니다.
 
 # %% tags=["slide"]
 for psi in (1.0, 0.75, 0.5, 0.25, 0.0):
-    print(f"StyleGAN ψ = {psi:.2f}: {metrics.classifier_score(style.sample(1000, seed=dcgan.EVAL_SEED, psi=psi))}")
+    print(f"StyleGAN ψ = {psi:.2f}: {metrics.classifier_score(style.sample(1000, seed=digit_bar.EVAL_SEED, psi=psi))}")
 
 # %% [markdown]
 # 이번에는 무너지지 않습니다. $\psi = 0.75$, $0.5$ 에서는 확신 점수가 오히려 조금 내려가지만(이 작은 모델의 사정), 0 쪽으로 더 내리면 100%까지 오르고

@@ -7,8 +7,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coursekit"
 
-AUTHORING = {"coursekit.execution", "coursekit.nbval_figures", "coursekit.slides", "coursekit.slides_export",
-             "coursekit.student_copy", "coursekit.cli", "coursekit.sample_command"}
+AUTHORING = {"coursekit.authoring", "coursekit.cli", "coursekit.sample_command"}
 TRAINING = {"coursekit.train", "coursekit.gan_training"}
 
 
@@ -91,3 +90,41 @@ def test_the_checker_sees_every_kind_of_import(tmp_path, monkeypatch, source, ex
     (folder / "bad.py").write_text(source)
     monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path / "coursekit")
     assert imports_of(folder / "bad.py") == expected
+
+
+def top_level_names(tree: ast.Module) -> tuple[set[str], set[str], list[str] | None]:
+    """(defined or imported names, public functions and classes, the __all__ list or None) of a module."""
+    bound, public, exported = set(), set(), None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+            if not node.name.startswith("_"):
+                public.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        bound.add(name.id)
+                        if name.id == "__all__":
+                            exported = list(ast.literal_eval(node.value))
+    return bound, public, exported
+
+
+SOURCES = {module_name(p): ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.rglob("*.py")
+           if p.name not in ("__init__.py", "_version.py")}
+
+
+@pytest.mark.parametrize("module", sorted(SOURCES))
+def test_every_module_says_what_is_public(module):
+    bound, public, exported = top_level_names(SOURCES[module])
+    assert exported is not None, f"{module} has no __all__"
+    assert len(exported) == len(set(exported)), f"{module}.__all__ repeats a name"
+    assert not (missing := sorted(set(exported) - bound)), f"{module}.__all__ names what it does not define: {missing}"
+    assert not (left := sorted(public - set(exported))), f"{module}: public functions/classes not in __all__: {left}"
+
+
+def test_the_public_check_sees_a_missing_name():
+    bound, public, exported = top_level_names(ast.parse("__all__ = ['f', 'g']\ndef f(): pass\ndef h(): pass\n"))
+    assert set(exported) - bound == {"g"} and public - set(exported) == {"h"}

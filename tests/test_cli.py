@@ -65,7 +65,7 @@ def test_help_and_parsing_import_no_model_code():
 def test_instructor_commands_without_the_dev_extras_say_what_to_install(monkeypatch, capsys, command):
     import sys
 
-    for name in ("nbformat", "coursekit.slides", "coursekit.student_copy"):
+    for name in ("nbformat", "coursekit.authoring.slides", "coursekit.authoring.student_copy"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setitem(sys.modules, "nbformat", None)  # as if it were not installed
     assert cli.main(command) == 1

@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from coursekit import execution
+from coursekit.authoring import execution
 
 LESSON = '''# %% [markdown] tags=["slide"]
 # # 0주차: 시험

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coursekit import nbval_figures as nf
+from coursekit.authoring import nbval_figures as nf
 
 
 def png(array) -> str:

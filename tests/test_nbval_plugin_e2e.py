@@ -28,7 +28,7 @@ def stored_notebook(path, scale):
 
 def run_nbval(pytester, path):
     return pytester.runpytest_subprocess(
-        str(path), "--nbval", "--nbval-current-env", "-p", "coursekit.nbval_figures", "-p", "no:cacheprovider"
+        str(path), "--nbval", "--nbval-current-env", "-p", "coursekit.authoring.nbval_figures", "-p", "no:cacheprovider"
     )
 
 

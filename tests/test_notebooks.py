@@ -7,7 +7,7 @@ import jupytext
 import nbformat
 import pytest
 
-from coursekit.execution import JUPYTEXT, KERNELSPEC, WIDGET_VIEW, cell_id, widget_model_id
+from coursekit.authoring.execution import JUPYTEXT, KERNELSPEC, WIDGET_VIEW, cell_id, widget_model_id
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))

@@ -26,7 +26,7 @@ def test_wheel_contains_package_data_and_script(wheel):
     assert "coursekit/_data/README.md" in names
     shipped = sorted(p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*") if p.is_file())
     assert all(f"coursekit/_data/{name}" in names for name in shipped)
-    assert "coursekit/color.py" in names and "coursekit/nbval_figures.py" in names
+    assert "coursekit/color.py" in names and "coursekit/authoring/nbval_figures.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "coursekit = coursekit.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any(n.startswith(("lessons/", "tests/")) for n in names)

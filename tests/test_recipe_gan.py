@@ -5,8 +5,11 @@ import json
 import pytest
 import torch
 
+from coursekit import digit_bar
 from coursekit.checkpoints import load_checkpoint, read_manifest
 from coursekit.cli import main
+from coursekit.models import gan
+from coursekit.models import stylegan as style_model
 from coursekit.models.gan import Generator
 from coursekit.models.stylegan import StyleGenerator
 from coursekit.gan_training import train_gan
@@ -17,15 +20,15 @@ MEASURES = {"confident", "not_digit", "coverage", "min_class_share", "max_class_
 
 def test_check_bar():
     good = {"confident": 0.9, "coverage": 10, "min_class_share": 0.06, "max_class_share": 0.14}
-    assert all(dcgan.check_bar(good).values())
+    assert all(digit_bar.check_bar(good).values())
     bad = dict(good, confident=0.8, max_class_share=0.2)
-    assert dcgan.check_bar(bad) == {"confident": False, "coverage": True, "min_class_share": True,
+    assert digit_bar.check_bar(bad) == {"confident": False, "coverage": True, "min_class_share": True,
                                     "max_class_share": False}
     # with a margin of 2 points, 0.86 confident and a 14 % class are too close to the bar
     near = dict(good, confident=0.86, max_class_share=0.14)
-    assert dcgan.check_bar(near, margin=0.02) == {"confident": False, "coverage": True, "min_class_share": False,
+    assert digit_bar.check_bar(near, margin=0.02) == {"confident": False, "coverage": True, "min_class_share": False,
                                                   "max_class_share": False}
-    assert all(dcgan.check_bar(dict(good, confident=0.87, min_class_share=0.07, max_class_share=0.13),
+    assert all(digit_bar.check_bar(dict(good, confident=0.87, min_class_share=0.07, max_class_share=0.13),
                                margin=0.02).values())
 
 
@@ -39,14 +42,14 @@ def test_evaluate_measures_every_seed_and_reports_median_and_worst():
             images = datasets.digits("test")[0]
             return images[torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:n]]
 
-    result = dcgan.evaluate(Fixed(), count=300, seeds=(1, 2, 3))
+    result = digit_bar.evaluate(Fixed(), count=300, seeds=(1, 2, 3))
     for key in MEASURES:
         values = [result[f"{key}_seed{s}"] for s in (1, 2, 3)]
         assert result[key] == pytest.approx(sorted(values)[1])
         assert result[f"worst_{key}"] == (max(values) if key in ("max_class_share", "not_digit", "feature_distance")
                                           else min(values))
-    verdict = dcgan.check_bar_on_seeds(result, seeds=(1, 2, 3))
-    assert set(verdict) == {f"{k}_seed{s}" for k in dcgan.BAR for s in (1, 2, 3)}
+    verdict = digit_bar.check_bar_on_seeds(result, seeds=(1, 2, 3))
+    assert set(verdict) == {f"{k}_seed{s}" for k in digit_bar.BAR for s in (1, 2, 3)}
     assert all(verdict[f"confident_seed{s}"] for s in (1, 2, 3))  # real digits clear the bar
 
 
@@ -62,7 +65,7 @@ def test_dcgan_command_writes_a_loadable_checkpoint(tmp_path, capsys):
     assert {"final_d_loss", "final_g_loss", "final_d_real", "final_d_fake"} <= set(extra)
     assert extra["settings"]["lr"] == dcgan.SETTINGS["lr"]
     generator = load_checkpoint("dcgan", Generator(), directory=tmp_path)
-    assert dcgan.load(tmp_path).sample(2).shape == (2, 1, 28, 28)
+    assert gan.load(directory=tmp_path).sample(2).shape == (2, 1, 28, 28)
     assert torch.isfinite(generator.sample(4)).all()
     json.dumps(manifest)
 
@@ -71,7 +74,7 @@ def test_stylegan_command_writes_a_loadable_checkpoint(tmp_path, capsys):
     assert main(["train", "stylegan", "--steps", "2", "--seed", "1", "--device", "cpu", "--out", str(tmp_path)]) == 0
     manifest = read_manifest("stylegan", tmp_path)
     assert manifest["command"] == "coursekit train stylegan --steps 2 --seed 1"
-    assert stylegan.load(tmp_path).sample(2).shape == (2, 1, 28, 28)
+    assert style_model.load(directory=tmp_path).sample(2).shape == (2, 1, 28, 28)
 
 
 def test_gan_command_bad_input(tmp_path, capsys):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coursekit import slides, slides_export
+from coursekit.authoring import slides, slides_export
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))

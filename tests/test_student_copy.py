@@ -7,7 +7,7 @@ import pytest
 from nbclient import NotebookClient
 
 from coursekit import cli
-from coursekit.student_copy import PLACEHOLDER, strip_solutions, strip_source, student_copy
+from coursekit.authoring.student_copy import PLACEHOLDER, strip_solutions, strip_source, student_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))

@@ -7,6 +7,8 @@ import numpy as np
 
 from . import Failed, call, checker
 
+__all__ = ["RED_HUE", "check_gray", "reference_red_mask", "check_red_mask", "check_histogram"]
+
 RED_HUE = (170, 5)  # wraps around 179 -> 0
 RED_MIN_SATURATION, RED_MIN_VALUE = 120, 60
 

@@ -8,6 +8,8 @@ from ..filters import conv2d
 from . import Failed, call, checker
 
 
+__all__ = ["check_conv2d_valid", "check_shift_kernel", "check_conv_layer"]
+
 def _as_array(out, what: str) -> np.ndarray:
     if out is None:
         raise Failed("함수가 아무것도 돌려주지 않았습니다 (return을 잊었나요?)")

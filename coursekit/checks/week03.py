@@ -13,6 +13,8 @@ from ..latent import lerp, slerp
 from ..ring import mode_report, ring_modes, sample_ring
 from . import Failed, call, checker
 
+__all__ = ["ATOL", "check_gan_losses", "check_slerp", "check_modes_covered"]
+
 ATOL = 1e-4
 
 

@@ -20,6 +20,11 @@ from ..images import check_image
 from .landmarks import check_68
 from .template import FIT_POINTS, TEMPLATE_68
 
+__all__ = [
+    "PADDING", "SIZES", "umeyama", "apply_transform", "template_in_crop", "alignment_matrix", "align_face",
+    "paste_back"
+]
+
 # Padding around the template's inner-face box, as a fraction of the crop:
 # DeepFaceLab's full_face uses 0.2109375, its whole_face 0.40.
 PADDING = {"full_face": 0.2109375, "whole_face": 0.40}

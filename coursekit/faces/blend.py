@@ -7,6 +7,8 @@ import numpy as np
 
 from ..images import ImageError, check_image
 
+__all__ = ["MODES", "alpha_blend", "poisson_blend", "blend"]
+
 MODES = ("poisson", "alpha")
 
 

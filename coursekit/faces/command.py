@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+__all__ = ["IMAGE_SUFFIXES", "CommandError", "write_marked_image", "faceswap", "faceswap_video", "add_commands"]
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 

@@ -9,6 +9,8 @@ import numpy as np
 from ..images import check_image, to_uint8
 from . import models
 
+__all__ = ["METHODS", "NoFaceError", "Face", "detect_faces", "choose_face"]
+
 METHODS = ("auto", "hog", "haar", "cnn")
 
 

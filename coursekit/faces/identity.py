@@ -8,6 +8,8 @@ from ..images import check_image, to_uint8
 from . import models
 from .detect import Face, choose_face
 
+__all__ = ["SAME_PERSON_THRESHOLD", "face_descriptor", "face_distance", "same_person"]
+
 SAME_PERSON_THRESHOLD = 0.6  # dlib's usual threshold for its descriptor
 
 

@@ -8,6 +8,8 @@ from ..images import check_image, to_uint8
 from . import models
 from .detect import Face
 
+__all__ = ["JAW", "NOSE", "MOUTH", "face_landmarks", "clip_to_image", "eye_centers", "check_68"]
+
 # index ranges of the 68-point iBUG layout
 JAW = range(0, 17)
 RIGHT_BROW, LEFT_BROW = range(17, 22), range(22, 27)

@@ -8,6 +8,8 @@ import numpy as np
 
 from .landmarks import check_68, clip_to_image
 
+__all__ = ["FOREHEAD_RAISE", "hull_points", "face_mask"]
+
 FOREHEAD_RAISE = 0.2  # brow points move up by this fraction of the brow-to-nose-tip distance (plus that distance)
 
 

@@ -12,6 +12,11 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = [
+    "MODEL_FILES", "MissingModelError", "model_path", "hog_detector", "cnn_detector", "shape_predictor",
+    "descriptor_model", "haar_cascade"
+]
+
 MODEL_FILES = {
     "landmarks68": "shape_predictor_68_face_landmarks.dat",
     "landmarks5": "shape_predictor_5_face_landmarks.dat",

@@ -20,6 +20,8 @@ from .options import COLOR_METHODS  # noqa: F401  (re-exported)
 
 
 
+__all__ = ["FaceFit", "SwapResult", "fit_face", "correct_color", "face_region", "swap_faces"]
+
 @dataclass
 class FaceFit:
     """A face found in a photo: its box and 68 landmarks."""

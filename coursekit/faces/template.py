@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["MIRROR", "FIT_POINTS", "mirror", "build_template", "TEMPLATE_68"]
+
 # which point each point becomes when the face is mirrored left-right
 MIRROR = (
     list(range(16, -1, -1)) + list(range(26, 16, -1)) + [27, 28, 29, 30] + [35, 34, 33, 32, 31]

@@ -19,6 +19,8 @@ from ..images import ImageError, check_image
 from .landmarks import eye_centers
 
 
+__all__ = ["reinhard", "blur_ratio", "histogram_match", "METHODS"]
+
 def _mask_of(image: np.ndarray, mask, name: str) -> np.ndarray:
     if mask is None:
         return np.ones(image.shape[:2], bool)

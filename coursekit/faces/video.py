@@ -26,6 +26,11 @@ from .detect import Face, detect_faces
 from .landmarks import face_landmarks
 from .swap import FaceFit, swap_faces
 
+__all__ = [
+    "CODECS", "mp4_codec", "open_writer", "make_test_video", "read_frames", "FaceTracker", "VideoReport",
+    "swap_video"
+]
+
 CODECS = ("avc1", "mp4v")  # H.264 where OpenCV has it, else MPEG-4 part 2
 
 

@@ -11,6 +11,8 @@ from ..images import check_image
 from .align import umeyama
 
 
+__all__ = ["triangles", "MESH_POINTS", "piecewise_affine", "similarity_warp"]
+
 def triangles(points) -> np.ndarray:
     """Delaunay triangles (index triples) over a set of 2-D points."""
     points = np.asarray(points, dtype=np.float64)

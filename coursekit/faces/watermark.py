@@ -37,6 +37,12 @@ from coursekit.files import atomic_write
 from coursekit.images import ImageError, check_image
 from .options import CORNERS  # noqa: F401  (re-exported)
 
+__all__ = [
+    "PAYLOAD", "WORK_SIZE", "BLOCK", "STEP", "MIN_SIZE", "BITS", "N_BLOCKS", "REPEATS", "THRESHOLD", "SEED",
+    "MIN_FONT_SCALE", "PNG_TEXT", "WatermarkResult", "embed_watermark", "detect_watermark",
+    "add_visible_label", "mark_ai_generated", "save_png_with_metadata", "read_png_metadata"
+]
+
 PAYLOAD: bytes = b"CKAI"  # "coursekit AI-generated", 32 bits
 WORK_SIZE = 256  # canonical working resolution (square) of the luma
 BLOCK = 4  # block size in the LL band (LL is WORK_SIZE / 2 = 128 wide)

@@ -22,7 +22,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..checkpoints import load_checkpoint, recorded_settings
 from ..latent import sample_z, truncate
+
+__all__ = [
+    "IMAGE_SHAPE", "to_unit", "to_signed", "SampleMixin", "recalibrate_batchnorm", "Generator",
+    "Discriminator", "load"
+]
 
 IMAGE_SHAPE = (1, 28, 28)
 
@@ -184,3 +190,11 @@ class Discriminator(nn.Module):
             std = (h.var(dim=0, unbiased=False) + 1e-8).sqrt().mean() if len(h) > 1 else h.new_zeros(())
             h = torch.cat([h, std.expand(len(h), 1, 7, 7)], dim=1)
         return self.head(h.flatten(1)).squeeze(1)
+
+
+def load(name: str = "dcgan", *, directory=None) -> Generator:
+    """A shipped DCGAN generator (default: checkpoint ``dcgan``), built from the settings its manifest
+    records, weights sha256-checked; in eval mode on the CPU."""
+    settings = recorded_settings(name, directory)
+    generator = Generator(settings["latent_dim"], settings["width"])
+    return load_checkpoint(name, generator, directory=directory).eval()

@@ -40,8 +40,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..checkpoints import load_checkpoint, recorded_settings
 from ..latent import sample_z, truncate
 from .gan import SampleMixin, _check_size, to_unit
+
+__all__ = [
+    "RESOLUTIONS", "LAYER_GROUPS", "NOISE_MODES", "pixel_norm", "MappingNetwork", "AdaIN", "NoiseInput",
+    "StyleLayer", "StyleGenerator", "load", "generator_from_settings"
+]
 
 RESOLUTIONS = (7, 7, 14, 14, 28, 28)  # the feature map size of each style layer
 LAYER_GROUPS = {"coarse": (0, 1), "middle": (2, 3), "fine": (4, 5)}
@@ -266,3 +272,16 @@ class StyleGenerator(SampleMixin, nn.Module):
         finally:
             self.train(was_training)
         return torch.cat([self.images_from_ws(ws[i : i + 500]) for i in range(0, n, 500)])
+
+
+def load(name: str = "stylegan", *, directory=None) -> StyleGenerator:
+    """A shipped style generator (default: checkpoint ``stylegan``), built from the settings its manifest
+    records, weights sha256-checked; in eval mode on the CPU."""
+    return load_checkpoint(name, generator_from_settings(recorded_settings(name, directory)), directory=directory).eval()
+
+
+def generator_from_settings(settings: dict) -> StyleGenerator:
+    """A fresh :class:`StyleGenerator` from a recipe's settings (``latent_dim, w_dim, channels,
+    mapping_layers, mixing_prob``), as ``coursekit.recipes.stylegan.SETTINGS`` holds them."""
+    return StyleGenerator(settings["latent_dim"], settings["w_dim"], tuple(settings["channels"]),
+                          settings["mapping_layers"], settings["mixing_prob"])

@@ -25,8 +25,14 @@ import torch
 from torch import nn
 
 from ..adversarial import LOSSES
+from ..checkpoints import load_checkpoint
 
 
+
+__all__ = [
+    "Generator", "Discriminator", "ToyConfig", "CONFIGS", "build_models", "sample", "decision_surface",
+    "ToyGanRuns", "load"
+]
 
 def _mlp(sizes: Sequence[int], activation) -> nn.Sequential:
     layers: list[nn.Module] = []
@@ -209,3 +215,19 @@ class ToyGanRuns(nn.Module):
             raise KeyError(f"no run {name!r}; runs {self.names}")
         arrays = {key: getattr(self, f"{name}_{key}").numpy().astype(np.float64) for key in self.HISTORY}
         return {"step": np.arange(1, len(arrays["d_loss"]) + 1), **arrays}
+
+
+def load(name: str = "toy_gan_runs", *, directory=None) -> ToyGanRuns:
+    """Shipped toy GAN runs (default: ``toy_gan_runs``, what lesson 3 draws), sha256-checked, in eval mode.
+
+    The runs and their snapshot steps are read from the weights' names
+    (``snapshots.<run>_<step>.…``); the runs come in the order of :data:`CONFIGS`.
+    """
+    state = load_checkpoint(name, directory=directory)
+    keys = {key.split(".")[1] for key in state if key.startswith("snapshots.")}
+    found = {k.rsplit("_", 1)[0] for k in keys}
+    names = tuple(n for n in CONFIGS if n in found)  # in the order of CONFIGS
+    steps = sorted({int(k.rsplit("_", 1)[1]) for k in keys})
+    record = ToyGanRuns(names, steps)
+    record.load_state_dict(state)
+    return record.eval()

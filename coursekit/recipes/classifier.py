@@ -16,11 +16,17 @@ import math
 import torch
 
 from .. import datasets, not_digits
-from ..checkpoints import load_checkpoint
 from ..augment import random_affine
-from ..models.classifier import NOT_A_DIGIT, REFERENCE_WIDTHS, DigitClassifier, train_step
+from ..classification import train_step
+from ..models import classifier as networks
+from ..models.classifier import NOT_A_DIGIT, REFERENCE_WIDTHS, DigitClassifier
 from ..not_digits import gaussian_blur
 from ..train import fit, infinite_batches
+
+__all__ = [
+    "COMMAND", "NAME", "DEFAULTS", "SETTINGS", "CONFIDENCE", "soften", "classifier_batches", "evaluate",
+    "confident_digit", "accuracy_and_family_shares", "train_classifier", "load"
+]
 
 COMMAND = "coursekit train classifier"
 NAME = "digit_classifier"
@@ -147,6 +153,6 @@ def train_classifier(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["se
     return model.cpu().eval(), history
 
 
-def load(directory=None) -> DigitClassifier:
+def load(*, directory=None) -> DigitClassifier:
     """The shipped classifier (checkpoint ``digit_classifier``, sha256-checked), in eval mode on the CPU."""
-    return load_checkpoint(NAME, DigitClassifier(widths=REFERENCE_WIDTHS), directory=directory).eval()
+    return networks.load(NAME, directory=directory)

@@ -11,6 +11,8 @@ from ..checkpoints import CheckpointError, save_checkpoint, update_metrics
 from ..paths import checkpoint_dir
 
 
+__all__ = ["Recipe", "RECIPES", "add_commands"]
+
 @dataclass(frozen=True)
 class Recipe:
     """How ``coursekit train MODEL`` runs one recipe module ``coursekit.recipes.<module>``.
@@ -78,7 +80,7 @@ def _train(args) -> int:
 
 def _remeasure(args) -> int:
     module = _recipe_module(args.model)
-    metrics = {k: round(v, 4) for k, v in module.evaluate(module.load(args.dir)).items()}
+    metrics = {k: round(v, 4) for k, v in module.evaluate(module.load(directory=args.dir)).items()}
     path = update_metrics(module.NAME, metrics, reason=args.reason, directory=args.dir)
     for key, value in metrics.items():
         print(f"{key}: {value:.4f}")

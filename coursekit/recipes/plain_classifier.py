@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import torch
 
-from ..checkpoints import load_checkpoint
+from ..models import classifier as networks
 from ..models.classifier import DigitClassifier
 from .classifier import accuracy_and_family_shares, train_classifier
+
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "CONFIDENCE", "SETTINGS", "train_plain_classifier", "evaluate", "load"]
 
 COMMAND = "coursekit train plain-classifier"
 NAME = "digit_classifier_plain"
@@ -37,6 +39,6 @@ def evaluate(model: DigitClassifier, *, seed: int = 12345) -> dict[str, float]:
     )
 
 
-def load(directory=None) -> DigitClassifier:
+def load(*, directory=None) -> DigitClassifier:
     """The shipped classifier (checkpoint ``digit_classifier_plain``, sha256-checked), in eval mode on the CPU."""
-    return load_checkpoint(NAME, DigitClassifier(num_classes=10, widths=tuple(SETTINGS["widths"])), directory=directory).eval()
+    return networks.load(NAME, directory=directory)

@@ -15,11 +15,13 @@ import copy
 import numpy as np
 import torch
 
-from ..checkpoints import load_checkpoint
 from ..gan_training import train_toy_gan
-from ..models.toy_gan import CONFIGS, ToyGanRuns, sample
+from ..models.toy_gan import CONFIGS, ToyGanRuns, load, sample
 from ..ring import mode_report
 from ..train import Callback, History
+
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "SNAPSHOT_EVERY", "RUNS", "EVAL_SAMPLES", "EVAL_SEED", "LAST", "train_toy_gan_runs",
+           "evaluate", "load"]
 
 COMMAND = "coursekit train toy-gan"
 NAME = "toy_gan_runs"
@@ -60,9 +62,3 @@ def evaluate(record: ToyGanRuns) -> dict[str, float]:
         result[f"{name}_high_quality"] = report.high_quality
         result[f"{name}_d_loss_std_last{LAST}"] = float(np.std(record.history(name)["d_loss"][-LAST:]))
     return result
-
-
-def load(directory=None) -> ToyGanRuns:
-    """The shipped record (checkpoint ``toy_gan_runs``, sha256-checked)."""
-    return load_checkpoint(NAME, ToyGanRuns(RUNS, range(SNAPSHOT_EVERY, DEFAULTS["steps"] + 1, SNAPSHOT_EVERY)),
-                           directory=directory).eval()

@@ -9,6 +9,8 @@ from .. import color
 from ..images import check_image, gray_to_rgb
 from .base import ImageExplorer, photo_set
 
+__all__ = ["stretch", "ColorSpaceExplorer", "HsvThreshold"]
+
 def stretch(gray: np.ndarray) -> np.ndarray:
     """Map a channel's own min..max onto 0..255 (a flat channel stays as it is)."""
     low, high = int(gray.min()), int(gray.max())

@@ -26,6 +26,12 @@ from pathlib import Path
 
 import nbformat
 
+__all__ = [
+    "THEME", "COURSE", "CONTENT_PX", "FIGURE_MAX", "FIGURE_MIN_PX", "LINE_PX", "MATH_ROW_PX",
+    "CHARS_PER_LINE", "text_height", "Slide", "lesson_title", "DeckBuilder", "front_matter",
+    "notebook_to_marp", "count_slides"
+]
+
 SLIDE_TAG, CODE_TAG = "slide", "slide-code"
 THEME = "coursekit"
 COURSE = "생성형 이미지 AI"

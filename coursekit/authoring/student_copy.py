@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+__all__ = ["PLACEHOLDER", "strip_source", "strip_solutions", "student_copy"]
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER = ("# 여기에 코드를 작성하세요", "raise NotImplementedError")
 _REGION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$", re.M | re.S)

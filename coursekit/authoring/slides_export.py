@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+__all__ = ["ROOT", "CHROMIUM_CANDIDATES", "ExportToolMissing", "marp_command", "chromium", "export", "main"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
@@ -62,7 +64,7 @@ def export(deck, fmt: str, theme=ROOT / "slides" / "theme", root: Path = ROOT) -
 
 
 def main(argv: list[str]) -> int:
-    """``python -m coursekit.slides_export slides/*.md``: HTML and PDF for each deck."""
+    """``python -m coursekit.authoring.slides_export slides/*.md``: HTML and PDF for each deck."""
     import time
 
     problems = []

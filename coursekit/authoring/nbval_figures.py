@@ -5,7 +5,7 @@ still pass. This plugin runs after each nbval cell test, in the same run (no
 second execution): nbval keeps the fresh outputs on ``item.test_outputs`` and
 the stored ones on ``item.cell.outputs``; every PNG is decoded and compared
 pixel by pixel with :func:`compare_png`. Load it with
-``pytest_plugins = ["coursekit.nbval_figures"]`` in a ``conftest.py``.
+``pytest_plugins = ["coursekit.authoring.nbval_figures"]`` in a ``conftest.py``.
 
 Tolerance: the same figure drawn on another CPU may differ by a few
 antialiasing levels along edges, so a figure passes when its size is the same,
@@ -22,6 +22,11 @@ import io
 
 import numpy as np
 import pytest
+
+__all__ = [
+    "MAX_MEAN_DIFF", "CHANGED_LEVEL", "MAX_CHANGED_FRACTION", "decode_png", "compare_png", "png_outputs",
+    "compare_cell_figures", "FigureMismatch", "pytest_runtest_call"
+]
 
 MAX_MEAN_DIFF = 1.0
 CHANGED_LEVEL = 32

@@ -1,6 +1,6 @@
 """Execute lesson notebooks top to bottom in a fresh kernel and store their outputs.
 
-Usage: python -m coursekit.execution [--check] [lessons/ | lessons/01_x.py ...]
+Usage: python -m coursekit.authoring.execution [--check] [lessons/ | lessons/01_x.py ...]
 
 ``make lessons`` executes and stores; ``make lessons-check`` (``--check``)
 executes again into a temporary file and fails unless the result is byte for
@@ -23,7 +23,12 @@ from pathlib import Path
 
 import nbformat
 
-from .numerics import apply_profile
+from ..numerics import apply_profile
+
+__all__ = [
+    "WIDGET_VIEW", "JUPYTEXT", "KERNELSPEC", "notebooks_from", "normalize", "cell_id", "widget_model_id",
+    "execute", "check_reproducible", "main"
+]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 JUPYTEXT = {"formats": "ipynb,py:percent"}
