@@ -16,7 +16,7 @@ from pathlib import Path
 
 __all__ = ["ROOT", "CHROMIUM_CANDIDATES", "ExportToolMissing", "marp_command", "chromium", "export", "main"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: coursekit/authoring/slides_export.py
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
