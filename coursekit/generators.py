@@ -63,6 +63,9 @@ GENERATORS = {
         ShippedGenerator("dcgan", "the week-3 DCGAN (digits, unconditional)", "coursekit.models.gan:load"),
         ShippedGenerator("stylegan", "the week-3 small StyleGAN (digits, unconditional)",
                          "coursekit.models.stylegan:load"),
+        ShippedGenerator("vae2d", "the week-5 VAE with a 2-D latent (digits, unconditional)", "coursekit.models.vae:load"),
+        ShippedGenerator("vae", "the week-5 spatial VAE, decoding prior noise (4x7x7 latents; week 6 diffuses in them)",
+                         "coursekit.models.vae:load_spatial"),
     )
 }
 

@@ -16,7 +16,7 @@ import numpy as np
 
 __all__ = [
     "CANONICAL", "BGRImage", "ImageError", "check_image", "to_uint8", "to_float", "gray_to_rgb", "load",
-    "to_bgr", "to_rgb", "read_bgr", "grid", "show"
+    "to_bgr", "to_rgb", "read_bgr", "grid", "mosaic", "show"
 ]
 
 CANONICAL = "RGB uint8 array of shape (H, W, 3)"
@@ -293,6 +293,29 @@ def grid(
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+
+def mosaic(images, ncols: int, *, gap: int = 2, fill: float = 0.5) -> np.ndarray:
+    """One 2-D float array of gray images ``(N, 1, H, W)`` or ``(N, H, W)`` (tensor or array) in rows of ``ncols``.
+
+    Tiles are separated by ``gap`` pixels of the gray level ``fill``; missing tiles in the last row are ``fill`` too.
+    Draw it with ``plt.imshow(..., cmap="gray", vmin=0, vmax=1)``: one image, crisp at any size.
+    """
+    array = images.detach().float().cpu().numpy() if hasattr(images, "detach") else np.asarray(images, dtype=np.float32)
+    if array.ndim == 4 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 3 or len(array) == 0:
+        raise ValueError(f"mosaic needs gray images (N, 1, H, W) or (N, H, W), got shape {array.shape}")
+    for name, value in (("ncols", ncols), ("gap", gap)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "ncols" else 0):
+            raise ValueError(f"{name} must be an int >= {1 if name == 'ncols' else 0}, got {value!r}")
+    count, h, w = array.shape
+    rows = math.ceil(count / ncols)
+    out = np.full((rows * h + (rows - 1) * gap, ncols * w + (ncols - 1) * gap), fill, np.float32)
+    for i, tile in enumerate(array):
+        r, c = divmod(i, ncols)
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = tile
+    return out
 
 
 def _per_image(value, count: int, name: str, valid) -> list:

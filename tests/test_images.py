@@ -198,3 +198,20 @@ def test_show_single_image_and_title(rgb, monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
     images.show(rgb, "only")
     assert shown and shown[0].axes[0].get_title() == "only"
+
+
+def test_mosaic_places_tiles_in_rows_with_gaps():
+    import torch
+
+    from coursekit.images import mosaic
+
+    tiles = torch.stack([torch.full((1, 2, 3), float(i) / 4) for i in range(5)])
+    out = mosaic(tiles, 3, gap=1, fill=0.9)
+    assert out.shape == (2 * 2 + 1, 3 * 3 + 2)
+    assert out[0, 0] == 0 and out[0, 4] == np.float32(0.25) and out[3, 4] == np.float32(1.0)
+    assert out[2, 0] == np.float32(0.9) and out[3, 8] == np.float32(0.9)  # the gap row and the missing sixth tile
+    assert mosaic(np.zeros((2, 4, 4)), 2, gap=0).shape == (4, 8)
+    with pytest.raises(ValueError, match="gray images"):
+        mosaic(np.zeros((2, 3, 4, 4)), 2)
+    with pytest.raises(ValueError, match="ncols"):
+        mosaic(tiles, 0)

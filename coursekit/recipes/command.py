@@ -37,6 +37,12 @@ RECIPES = {
     "toy-gan": Recipe("toy_gan", "train_toy_gan_runs", "the two toy GAN runs drawn in week 3 (ring of 8 Gaussians)", ()),
     "stylegan": Recipe("stylegan", "train_stylegan", "the miniature StyleGAN of week 3 (digits)",
                        ("d_loss", "g_loss", "d_real", "d_fake")),
+    "ae2d": Recipe("ae2d", "train_ae2d", "the plain autoencoder with a 2-D latent of week 5 (the VAE's control)", ("nll",)),
+    "vae2d": Recipe("vae2d", "train_vae2d", "the VAE with a 2-D latent of week 5", ("loss", "nll", "kl")),
+    "beta-vae": Recipe("beta_vae", "train_beta_sweep", "the week-5 beta sweep (784-400-20 VAEs, beta 0.5/1/4)",
+                       ("loss", "nll", "kl")),
+    "vqvae": Recipe("vqvae", "train_vqvae", "the VQ-VAE in miniature of week 5", ("loss", "nll")),
+    "vae": Recipe("vae", "train_spatial_vae", "the spatial VAE of week 5 (4x7x7 latents for week 6)", ("loss", "nll", "kl")),
 }
 
 

@@ -17,7 +17,6 @@ busy 2-core machine handing it between threads costs more than it saves.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import cv2
 import numpy as np
@@ -26,16 +25,29 @@ import torch
 from ..env import torch_threads
 from ..latent import sample_z
 from .base import HeldExplorer
+from .digit_views import (
+    FONT as _FONT,
+    REFERENCE,
+    TEXT as _TEXT,
+    int_arg as _int_arg,
+    number_arg as _number_arg,
+    eval_mode as _eval,
+    classifier as _classifier,
+    probabilities as _probabilities,
+    generator_dim as _generator,
+    to_uint8 as _to_uint8,
+    big as _big,
+    tiles as _tiles,
+    text as _text,
+    reading as _reading,
+)
 
 __all__ = ["LatentWalk", "TruncationExplorer", "StyleMixer", "REFERENCE"]
 
-REFERENCE = "reference"  # classifier=REFERENCE: the shipped digit classifier (coursekit.metrics)
 MAX_SEED = 999
 STRIP_STEPS = 7
 PSI_MIN, PSI_MAX, PSI_STEP = 0.0, 1.5, 0.05
 
-_FONT = cv2.FONT_HERSHEY_SIMPLEX
-_TEXT = (40, 40, 40)
 _MUTED = (140, 140, 140)
 _HIGHLIGHT = (220, 50, 30)
 _COVERED = (60, 110, 200)
@@ -47,123 +59,6 @@ _SOURCE_B = (230, 120, 40)
 
 # --- shared helpers ----------------------------------------------------------------------
 
-
-def _int_arg(value, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {bounds}, got {value}")
-    return int(value)
-
-
-def _number_arg(value, name: str, low: float, high: float, *, low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < low or value > high or (low_open and value == low):
-        side = "(" if low_open else "["
-        raise ValueError(f"{name} must be in {side}{low:g}, {high:g}], got {value!r}")
-    return value
-
-
-
-
-@contextmanager
-def _eval(model):
-    """``model`` in eval mode (dropout off) inside the block; its mode is restored afterwards."""
-    was_training = model.training
-    model.eval()
-    try:
-        yield model
-    finally:
-        model.train(was_training)
-
-
-def _classifier(classifier, *, required: bool):
-    """The classifier to use: the shipped one for :data:`REFERENCE`, a module as given, or ``None``."""
-    if isinstance(classifier, str):
-        if classifier != REFERENCE:
-            raise ValueError(
-                f"classifier must be {REFERENCE!r} (the shipped one), a torch module or None, got {classifier!r}"
-            )
-        from ..metrics import reference_classifier
-
-        return reference_classifier()
-    if classifier is None:
-        if required:
-            raise TypeError(
-                "this widget measures its samples with a digit classifier: pass classifier='reference' "
-                "(the default) or a DigitClassifier, not None"
-            )
-        return None
-    if not isinstance(classifier, torch.nn.Module):
-        raise TypeError(
-            f"classifier must be a torch module like coursekit.models.classifier.DigitClassifier, "
-            f"got {type(classifier).__name__}"
-        )
-    return classifier
-
-
-def _probabilities(classifier, images: torch.Tensor) -> torch.Tensor:
-    from ..metrics import probabilities
-
-    with _eval(classifier), torch_threads(1):
-        return probabilities(images, classifier=classifier)
-
-
-def _generator(generator, *, needs: tuple[str, ...], like: str) -> int:
-    """Check that ``generator`` has a positive int ``latent_dim`` and the methods ``needs``; return ``latent_dim``."""
-    dim = getattr(generator, "latent_dim", None)
-    missing = [name for name in needs if not callable(getattr(generator, name, None))]
-    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1 or missing:
-        what = f"methods {', '.join(missing)}" if missing else "an int latent_dim"
-        raise TypeError(f"generator must be {like}; {type(generator).__name__} lacks {what}")
-    return dim
-
-
-def _to_uint8(images: torch.Tensor) -> np.ndarray:
-    """``(N, 1, H, W)`` floats in [0, 1] -> ``(N, H, W)`` uint8."""
-    array = images.detach().float().cpu().numpy()[:, 0]
-    return np.clip(np.rint(array * 255), 0, 255).astype(np.uint8)
-
-
-def _big(gray: np.ndarray, size: int) -> np.ndarray:
-    """A gray uint8 image nearest-upscaled to ``size`` x ``size``, as RGB."""
-    big = cv2.resize(gray, (size, size), interpolation=cv2.INTER_NEAREST)
-    return np.repeat(big[:, :, None], 3, axis=2)
-
-
-def _tiles(gray: np.ndarray, cols: int, factor: int, gap: int) -> np.ndarray:
-    """``(N, h, w)`` uint8 tiles upscaled ``factor`` times in a white-gapped grid of ``cols`` columns, RGB."""
-    count, h, w = gray.shape
-    rows = math.ceil(count / cols)
-    th, tw = h * factor, w * factor
-    big = gray.repeat(factor, axis=1).repeat(factor, axis=2)
-    grid = np.full((rows * th + gap * (rows - 1), cols * tw + gap * (cols - 1)), 255, np.uint8)
-    for i in range(count):
-        r, c = divmod(i, cols)
-        grid[r * (th + gap) : r * (th + gap) + th, c * (tw + gap) : c * (tw + gap) + tw] = big[i]
-    return np.repeat(grid[:, :, None], 3, axis=2)
-
-
-def _text(canvas, text: str, x: int, y: int, *, scale: float = 0.45, rgb=_TEXT, center: bool = False) -> None:
-    if center:
-        (w, _), _ = cv2.getTextSize(text, _FONT, scale, 1)
-        x -= w // 2
-    cv2.putText(canvas, text, (int(x), int(y)), _FONT, scale, rgb, 1, cv2.LINE_AA)
-
-
-def _reading(probs: torch.Tensor) -> tuple[str, float, bool]:
-    """(class label, probability, is a digit) of the most likely class."""
-    from ..models.classifier import NOT_A_DIGIT
-
-    top, index = probs.max(dim=-1)
-    index = int(index)
-    return (str(index) if index != NOT_A_DIGIT else "X"), float(top), index != NOT_A_DIGIT
-
-
-# --- LatentWalk ----------------------------------------------------------------------------
 
 
 class LatentWalk(HeldExplorer):

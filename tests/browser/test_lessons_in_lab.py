@@ -80,6 +80,9 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
         WidgetCheck("truncation", "ψ (잘라내기)", press_slider("ψ (잘라내기)", key="ArrowLeft", times=5)),
         WidgetCheck("style-mixer", "교차 층 (이 층부터 B)", press_slider("교차 층 (이 층부터 B)", times=2)),
     ],
+    "05_vae.ipynb": [
+        WidgetCheck("latent-pad", "z₁", press_slider("z₁", times=10)),
+    ],
 }
 
 
