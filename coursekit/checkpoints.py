@@ -26,7 +26,7 @@ from .files import atomic_write
 from .paths import checkpoint_dir
 
 __all__ = [
-    "CheckpointError", "sha256_of", "library_versions", "save_checkpoint", "update_metrics", "weights_file",
+    "CheckpointError", "sha256_of", "library_versions", "save_checkpoint", "round_weights", "STORE_DTYPES", "update_metrics", "weights_file",
     "recorded_settings", "read_manifest", "list_checkpoints", "load_checkpoint"
 ]
 
@@ -89,6 +89,26 @@ def _state_dict(weights) -> dict:
     return {k: v.detach().cpu().contiguous().clone() for k, v in state.items()}
 
 
+STORE_DTYPES = ("float32", "float16")
+
+
+def round_weights(model, dtype: str = "float16"):
+    """Round a model's floating-point weights and buffers to ``dtype`` in place (they stay float32 tensors).
+
+    Call it before measuring a model that will be stored with ``save_checkpoint(..., dtype=dtype)``, so the
+    metrics in the manifest are those of the stored weights. Returns the model.
+    """
+    import torch
+
+    if dtype not in STORE_DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(STORE_DTYPES)}, got {dtype!r}")
+    with torch.no_grad():
+        for tensor in list(model.parameters()) + list(model.buffers()):
+            if tensor.is_floating_point():
+                tensor.copy_(tensor.to(getattr(torch, dtype)))
+    return model
+
+
 def _check_metrics(metrics: Mapping[str, float]) -> dict[str, float]:
     for key, value in metrics.items():
         if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -127,12 +147,15 @@ def save_checkpoint(
     metrics: Mapping[str, float] | None = None,
     extra: Mapping | None = None,
     directory=None,
+    dtype: str = "float32",
 ) -> Path:
     """Save a model's weights (or a dict of tensors) and its manifest; returns the manifest path.
 
     ``command`` is the exact shell command that rebuilds this checkpoint,
     ``metrics`` what it reached (e.g. ``{"test_accuracy": 0.985}``), ``extra``
-    any JSON-able details (training steps, model settings). The manifest is
+    any JSON-able details (training steps, model settings). ``dtype="float16"``
+    stores floating-point tensors at half the size (round and measure the model
+    first with :func:`round_weights`; loading casts them back). The manifest is
     written last, as the commit point (see the module docstring): a crash never
     leaves half a checkpoint or weights that do not match their manifest.
     """
@@ -145,7 +168,13 @@ def save_checkpoint(
     folder = _folder(directory)
     if not folder.is_dir():
         raise FileNotFoundError(f"checkpoint folder {folder} does not exist; create it first")
+    if dtype not in STORE_DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(STORE_DTYPES)}, got {dtype!r}")
     state = _state_dict(weights)
+    if dtype == "float16":
+        import torch
+
+        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
     previous = read_manifest(name, folder)["file"] if (folder / f"{name}.json").is_file() else None
     weights_path = _write_weights(folder, name, lambda tmp: save_file(state, tmp))
     manifest = {
@@ -260,5 +289,5 @@ def load_checkpoint(name: str, model=None, *, directory=None, device: str = "cpu
             f"checkpoint {name!r} does not fit this model (nothing was loaded): "
             f"missing {missing[:5]}, unexpected {unexpected[:5]}, different shapes {sorted(reshaped)[:5]}"
         )
-    model.load_state_dict(state, strict=True)
+    model.load_state_dict(state, strict=True)  # float16 stored weights are cast to the model's dtype
     return model

@@ -175,3 +175,23 @@ def test_saving_replaces_an_older_shipped_file_name_and_spares_other_checkpoints
     assert not (tmp_path / "m.safetensors").exists()
     assert checkpoints.load_checkpoint("m.v2", directory=tmp_path)  # another checkpoint's weights stay
     assert len(list(tmp_path.glob("*.safetensors"))) == 2
+
+
+def test_float16_storage_halves_the_file_and_loads_back_as_measured(tmp_path):
+    import torch
+
+    from coursekit.checkpoints import load_checkpoint, round_weights, save_checkpoint, weights_file
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(64, 32)
+    full = save_checkpoint(model, "full", command="test", directory=tmp_path)
+    round_weights(model, "float16")
+    save_checkpoint(model, "half", command="test", directory=tmp_path, dtype="float16")
+    assert weights_file("half", tmp_path).stat().st_size < 0.6 * weights_file("full", tmp_path).stat().st_size
+    loaded = load_checkpoint("half", torch.nn.Linear(64, 32), directory=tmp_path)
+    assert loaded.weight.dtype == torch.float32 and torch.equal(loaded.weight, model.weight)  # rounded first: exact
+    assert full.is_file()
+    with pytest.raises(ValueError, match="dtype"):
+        save_checkpoint(model, "bad", command="test", directory=tmp_path, dtype="int8")
+    with pytest.raises(ValueError, match="dtype"):
+        round_weights(model, "bfloat16")

@@ -23,7 +23,7 @@ def test_sample_command_writes_what_the_generator_draws(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["nope"], "no shipped generator named 'nope'; there are: dcgan, stylegan"),
+    (["nope"], "no shipped generator named 'nope'; there are: dcgan, stylegan, vae, vae2d"),
     (["dcgan", "--label", "3"], "dcgan has no option --label (it takes none)"),
     (["stylegan", "--guidance", "2", "--steps", "10"], "has no option --guidance, --steps"),
     (["dcgan", "-n", "0"], "from 1 to 100000"),
@@ -64,7 +64,7 @@ def test_sample_command_unwritable_paths(tmp_path, capsys):
 def test_listing_generators_imports_no_model_code():
     code = "import sys, coursekit.generators as g; print(sorted(g.GENERATORS)); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split("\n")[:2] == ["['dcgan', 'stylegan']", "False"]
+    assert out.split("\n")[:2] == ["['dcgan', 'stylegan', 'vae', 'vae2d']", "False"]
 
 
 def test_generator_sample_bad_input():
@@ -103,3 +103,14 @@ def test_report_keeps_the_classifier_out_of_autograd():
     assert not any(p.requires_grad for p in metrics.reference_classifier().parameters())
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         metrics.report(samples * 2 - 1)
+
+
+@pytest.mark.parametrize("name", ["vae2d", "vae"])
+def test_sample_command_serves_the_week5_vaes(tmp_path, capsys, name):
+    out = tmp_path / f"{name}.npz"
+    assert cli.main(["sample", name, "-n", "6", "--seed", "2", "--out", str(out)]) == 0
+    data = np.load(out)
+    assert data["images"].shape == (6, 1, 28, 28) and 0 <= data["images"].min() and data["images"].max() <= 1
+    np.testing.assert_array_equal(data["images"], generators.get(name).load().sample(6, 2).numpy())
+    assert cli.main(["sample", name, "-n", "2", "--steps", "5", "--out", str(tmp_path / "x.npz")]) == 1
+    assert f"{name} has no option --steps" in capsys.readouterr().err

@@ -18,11 +18,12 @@ from ..train import History
 from ..vae_measures import measure_2d as evaluate
 from ..vae_training import train_autoencoder
 
-__all__ = ["COMMAND", "NAME", "DEFAULTS", "SETTINGS", "build", "train_ae2d", "evaluate", "load"]
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "STORE_DTYPE", "SETTINGS", "build", "train_ae2d", "evaluate", "load"]
 
 COMMAND = "coursekit train ae2d"
 NAME = "ae2d"
 DEFAULTS = {"steps": 12000, "seed": 0}
+STORE_DTYPE = "float16"  # the MLP weights at half size (a few MB); measured as stored
 SETTINGS = {"model": "Autoencoder", "latent_dim": 2, "hidden": (1024, 512, 256), "beta": None, "batch_size": 128,
             "lr": 2e-3}
 

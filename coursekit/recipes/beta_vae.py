@@ -19,11 +19,12 @@ from ..train import History
 from ..vae_measures import negative_elbo, prior_match
 from ..vae_training import train_autoencoder
 
-__all__ = ["COMMAND", "NAME", "DEFAULTS", "SETTINGS", "train_beta_sweep", "evaluate", "load"]
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "STORE_DTYPE", "SETTINGS", "train_beta_sweep", "evaluate", "load"]
 
 COMMAND = "coursekit train beta-vae"
 NAME = "beta_vae"
 DEFAULTS = {"steps": 4690, "seed": 0}
+STORE_DTYPE = "float16"  # the MLP weights at half size (a few MB); measured as stored
 SETTINGS = {"model": "BetaSweep", "betas": (0.5, 1.0, 4.0), "latent_dim": 20, "hidden": (400,), "warmup": 0,
             "batch_size": 128, "lr": 1e-3}
 

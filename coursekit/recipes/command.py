@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checkpoints import CheckpointError, save_checkpoint, update_metrics
+from ..checkpoints import CheckpointError, round_weights, save_checkpoint, update_metrics
 from ..paths import checkpoint_dir
 
 
@@ -63,6 +63,9 @@ def _train(args) -> int:
     started = time.perf_counter()
     model, history = getattr(module, recipe.train)(steps=args.steps, seed=args.seed, device=args.device)
     seconds = time.perf_counter() - started
+    store = getattr(module, "STORE_DTYPE", "float32")  # float16: half the file; measured as stored
+    if store != "float32":
+        round_weights(model, store)
     metrics = module.evaluate(model)
     command = module.COMMAND + _options(args, module.DEFAULTS)
     extra = {"steps": args.steps, "seed": args.seed, "train_seconds": round(seconds, 1),
@@ -77,6 +80,7 @@ def _train(args) -> int:
         metrics={k: round(v, 4) for k, v in metrics.items()},
         extra=extra,
         directory=args.out,
+        dtype=store,
     )
     for key, value in metrics.items():
         print(f"{key}: {value:.4f}")

@@ -22,11 +22,12 @@ from ..train import History
 from ..vae_measures import measure_2d as evaluate
 from ..vae_training import train_autoencoder
 
-__all__ = ["COMMAND", "NAME", "DEFAULTS", "SETTINGS", "build", "train_vae2d", "evaluate", "load"]
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "STORE_DTYPE", "SETTINGS", "build", "train_vae2d", "evaluate", "load"]
 
 COMMAND = "coursekit train vae2d"
 NAME = "vae2d"
 DEFAULTS = {"steps": 12000, "seed": 0}
+STORE_DTYPE = "float16"  # the MLP weights at half size (a few MB); measured as stored
 SETTINGS = {"model": "VAE", "latent_dim": 2, "hidden": (1024, 512, 256), "beta": 2.0, "warmup": 0, "batch_size": 128,
             "lr": 2e-3}
 
