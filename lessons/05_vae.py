@@ -120,7 +120,7 @@ handles = [plt.Line2D([], [], marker="o", ls="", color=COLORS[d], label=str(d)) 
 fig.legend(handles=handles, loc="outside right center", title="숫자")
 plt.show()
 
-# %% [markdown] tags=["slide"]
+# %% [markdown]
 # *그림: 점 하나가 테스트 숫자 하나의 코드(VAE는 평균 μ), 색이 정답 숫자입니다. 점선 원은 사전분포 $\mathcal{N}(0, I)$의 1σ와 2σ입니다.
 # 오토인코더의 코드는 학습이 밀어 놓은 곳에 흩어져 축의 눈금이 원보다 훨씬 넓고, VAE의 코드는 두 원 안에 모여 있습니다.*
 
@@ -128,14 +128,14 @@ plt.show()
 # ## 2. 구멍을 재다
 #
 # 생성한다는 것은 사전분포에서 $z \sim \mathcal{N}(0, I)$를 뽑아 디코딩한다는 뜻입니다. 두 모델에 똑같이 해 봅니다. 먼저 평면 위
-# $[-3, 3]^2$의 격자를 디코딩한 지도, 다음에 사전분포에서 뽑은 코드 40개입니다.
+# $[-3, 3]^2$의 격자를 디코딩한 지도, 다음에 사전분포에서 뽑은 코드 20개입니다.
 
 # %% tags=["slide"]
 axis = torch.linspace(-3, 3, 15)
 plane = torch.stack(torch.meshgrid(axis, -axis, indexing="xy"), -1).reshape(-1, 2)  # rows from z₂ = +3 down
 fig, axes = plt.subplots(1, 2, figsize=(12, 6.2), layout="constrained")
 for ax, (name, model) in zip(axes, (("평범한 오토인코더", ae_model), ("VAE", vae_model))):
-    show_mosaic(model.decode_images(plane), 15, title=f"{name}: $z_1, z_2$ ∈ [−3, 3] 격자", ax=ax)
+    show_mosaic(model.decode_images(plane), 15, title=f"{name}: " + r"$z_1, z_2 \in [-3, 3]$ 격자", ax=ax)
 plt.show()
 
 # %% [markdown]
