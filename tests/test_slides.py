@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coursekit.authoring import slides, slides_export
+from coursekit.authoring import deck_check, slides, slides_export
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -161,3 +161,139 @@ def test_pdf_export_has_a_page_per_slide_and_korean_text(lesson_deck, missing_to
     assert re.search(r"[\uac00-\ud7a3]", text) and "이미지와 색 공간" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Nanum|CJK|Gothic", fonts), f"no Hangul font embedded:\n{fonts}"
+
+
+def _deck(tmp_path, cells, name="12_layout.ipynb"):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 12주차: 배치", metadata={"tags": ["slide"]}), *cells]
+    nbformat.write(nb, tmp_path / name)
+    (tmp_path / "out").mkdir(exist_ok=True)
+    deck = slides.notebook_to_marp(tmp_path / name, tmp_path / "out").read_text(encoding="utf-8")
+    return deck.split("\n---\n")[1:]
+
+
+def md(source, tagged=True):
+    return nbformat.v4.new_markdown_cell(source, metadata={"tags": ["slide"]} if tagged else {})
+
+
+def text_cell(text, tags=("slide",)):
+    cell = nbformat.v4.new_code_cell("print(...)", metadata={"tags": list(tags)})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    return cell
+
+
+def test_a_lead_in_never_ends_a_slide(tmp_path):
+    filler = "\n\n".join("가나다라마바사아자차 " * 8 for _ in range(6))
+    chunks = _deck(tmp_path, [md(f"## 개요\n\n{filler}\n\n**학습 목표**\n\n- 하나\n- 둘")])
+    for chunk in chunks:
+        assert not chunk.rstrip().endswith("**학습 목표**")
+    assert any("**학습 목표**\n\n- 하나" in chunk for chunk in chunks)
+
+
+def test_notebook_only_paragraphs_stay_out(tmp_path):
+    chunks = _deck(tmp_path, [md("## 연습\n\n슬라이드에 나옵니다.\n\n<!-- notebook -->\n`raise NotImplementedError` 줄을 지우세요.")])
+    deck = "\n".join(chunks)
+    assert "슬라이드에 나옵니다." in deck and "NotImplementedError" not in deck
+
+
+def test_printed_measurements_reach_the_slide_with_their_caption(tmp_path):
+    chunks = _deck(tmp_path, [
+        md("## 측정"),
+        text_cell("이동   픽셀\n1px   0.82\n2px   0.55\n"),
+        md("*표: 한 칸 옮기면 픽셀 유사도가 0.82로 떨어집니다.*\n\n다음 문단은 노트북에만 있습니다.", tagged=False),
+        text_cell("정확도 97.8%\n"),
+        text_cell("보이지 않습니다\n", tags=()),
+    ])
+    deck = "\n".join(chunks)
+    assert "| 이동 | 픽셀 |\n|---|---|\n| 1px | 0.82 |" in deck
+    assert "*표: 한 칸 옮기면 픽셀 유사도가 0.82로 떨어집니다.*" in deck and "다음 문단" not in deck
+    assert "```text\n정확도 97.8%\n```" in deck and "보이지 않습니다" not in deck
+
+
+def test_a_caption_in_a_tagged_cell_is_not_shown_twice(tmp_path):
+    chunks = _deck(tmp_path, [md("## 그림"), figure_cell("plot()", 0), md("*그림: 검은 네모입니다.*\n\n설명이 이어집니다.")])
+    deck = "\n".join(chunks)
+    assert deck.count("*그림: 검은 네모입니다.*") == 1 and "설명이 이어집니다." in deck
+
+
+def test_too_long_printed_output_names_the_cell(tmp_path):
+    with pytest.raises(ValueError, match=r"12_layout.ipynb cell 1 printed 20 lines"):
+        _deck(tmp_path, [text_cell("\n".join(str(i) for i in range(20)))])
+
+
+def test_a_figure_that_would_shrink_gets_its_own_slide(tmp_path):
+    tall = nbformat.v4.new_code_cell("plot()", metadata={"tags": ["slide"]})
+    tall.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png(90, size=(600, 450))})]
+    text = "\n\n".join("가나다라마바사아자차 " * 6 for _ in range(4))
+    chunks = _deck(tmp_path, [md(f"## 큰 그림\n\n{text}"), tall])
+    figure_slide = next(c for c in chunks if "![height:" in c)
+    assert "(계속)" in figure_slide and "가나다라" not in figure_slide
+    shown = int(re.search(r"height:(\d+)px", figure_slide).group(1))
+    assert shown >= 0.6 * 450  # readable: at least 60% of its own size
+
+
+def test_a_sub_heading_right_under_its_heading_shares_the_slide(tmp_path):
+    chunks = _deck(tmp_path, [md("## 3. 큰 절\n\n### 3.1 작은 절\n\n본문입니다.")])
+    assert len(chunks) == 3  # title, overview heading, and one slide for both headings
+    assert chunks[2].strip().startswith("## 3. 큰 절\n\n### 3.1 작은 절\n\n본문입니다.")
+
+
+def test_a_nearly_empty_continuation_takes_text_from_the_slide_before(tmp_path):
+    paragraphs = ["가나다라마바사아자차카타파하 " * 5 for _ in range(6)]
+    chunks = _deck(tmp_path, [md("## 정리\n\n" + "\n\n".join(paragraphs))])
+    bodies = [c for c in chunks if c.strip().startswith("## 정리")]
+    assert len(bodies) == 2
+    counts = [b.count("가나다라마바사아자차카타파하 가나다") for b in bodies]
+    assert min(counts) >= 2, counts  # not one full slide and one with a single paragraph
+
+
+def test_figure_height_bad_input():
+    with pytest.raises(ValueError, match="positive size"):
+        slides.figure_height((0, 10), 0)
+    assert slides.figure_height((500, 100), 0) == 160  # enlarged at most 1.6x
+    assert slides.figure_height((2200, 100), 0) == 60  # never below 60 px, even when the width limits it
+    assert slides.figure_height((500, 2000), 0) <= slides.CONTENT_PX
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_stored_deck_fits_its_frames_and_its_figures_are_readable(lesson, tmp_path, missing_tool):
+    """Render the stored deck in Chromium: no slide overflows 16:9, no figure below a readable size."""
+    _need(slides_export.marp_command, missing_tool)
+    _need(slides_export.chromium, missing_tool)
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing_tool("Playwright for Python is not installed")
+    stored = ROOT / "slides" / f"{lesson.stem}.md"
+    shutil.copy(stored, tmp_path / stored.name)
+    shutil.copytree(ROOT / "slides" / "img" / lesson.stem, tmp_path / "img" / lesson.stem, dirs_exist_ok=True)
+    html = slides_export.export(tmp_path / stored.name, "html")
+    measured = deck_check.measure(html)
+    assert len(measured) == slides.count_slides(stored.read_text(encoding="utf-8"))
+    found = deck_check.problems(measured)
+    assert not found, "\n".join(map(str, found))
+
+
+def test_deck_check_finds_overflow_and_small_figures():
+    base = {"number": 3, "heading": "제목", "width": 1280, "height": 720, "bottomLimit": 664, "rightLimit": 1216,
+            "bottom": 600, "right": 1200, "images": [{"src": "a.png", "natural": [1000, 500], "shown": [800, 400]}]}
+    assert deck_check.problems([base]) == []
+    over = dict(base, bottom=700, right=1300)
+    small = dict(base, images=[{"src": "a.png", "natural": [1000, 500], "shown": [400, 200]}])
+    broken = dict(base, images=[{"src": "b.png", "natural": [0, 0], "shown": [0, 0]}], width=1000)
+    found = [str(p) for p in deck_check.problems([over, small, broken])]
+    assert found[0] == "slide 3 (제목): content runs 36 px below the frame"
+    assert "84 px past the right edge" in found[1]
+    assert "shown at 40% of its size" in found[2]
+    assert "not 16:9" in found[3] and "b.png did not load" in found[4]
+    with pytest.raises(ValueError, match="readable_scale"):
+        deck_check.problems([base], readable_scale=0)
+
+
+def test_deck_check_bad_input(tmp_path, missing_tool):
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing_tool("Playwright for Python is not installed")
+    with pytest.raises(FileNotFoundError, match="no exported deck"):
+        deck_check.measure(tmp_path / "none.html")
