@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from coursekit.checks import CheckResult, Failed, call
-from coursekit.checks.week01 import check_gray, check_histogram, check_red_mask, reference_red_mask
+from coursekit import color
+from coursekit.checks.week01 import check_gray, check_histogram, check_red_mask, check_suit_mask, reference_red_mask
 
 
 def gray_solution(rgb):
@@ -14,9 +15,14 @@ def histogram_solution(channel):
     return np.bincount(channel.ravel(), minlength=256)
 
 
+def suit_solution(hsv):
+    return color.hsv_mask(hsv, hue=(0, 12), saturation=(120, 255), value=(100, 255))
+
+
 @pytest.mark.parametrize(
     "check, solution",
-    [(check_gray, gray_solution), (check_red_mask, reference_red_mask), (check_histogram, histogram_solution)],
+    [(check_gray, gray_solution), (check_red_mask, reference_red_mask), (check_histogram, histogram_solution),
+     (check_suit_mask, suit_solution)],
 )
 def test_checkers_pass_solution_and_fail_placeholder(check, solution, checker_verdict):
     checker_verdict.accepts(check, solution)
@@ -99,3 +105,38 @@ def test_call_wraps_errors():
 def test_check_result_shows_nothing_in_a_notebook():
     result = CheckResult("e", True, "")
     assert result._ipython_display_() is None and "passed=True" in repr(result)
+
+
+def test_suit_mask_accepts_other_right_answers(capsys):
+    assert check_suit_mask(lambda hsv: color.hsv_mask(hsv, hue=(170, 12), saturation=(100, 255), value=(80, 255)))
+    assert check_suit_mask(lambda hsv: color.hsv_mask(hsv, hue=(3, 11), saturation=(130, 255), value=(80, 255)) > 0)
+    assert "우주복 픽셀의" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "ranges, expected",
+    [
+        (dict(hue=(4, 20), saturation=(150, 255)), ["머리카락 픽셀의", "연료 탱크", "색상(H)"]),  # the lesson's widget example
+        (dict(hue=(5, 25), saturation=(80, 255), value=(60, 255)), ["머리카락 픽셀의 7"]),
+        (dict(hue=(6, 8), saturation=(150, 255), value=(200, 255)), ["우주복 픽셀을 6", "90% 이상"]),
+    ],
+    ids=["hair-and-tank", "mostly-hair", "too-narrow"],
+)
+def test_suit_mask_wrong_ranges(ranges, expected, checker_verdict):
+    checker_verdict.rejects(check_suit_mask, lambda hsv: color.hsv_mask(hsv, **ranges), expected)
+
+
+def test_suit_mask_must_be_a_color_rule(checker_verdict):
+    def cut_out(hsv):
+        mask = np.zeros(hsv.shape[:2], np.uint8)
+        mask[200:500, 30:230] = 255
+        return mask
+
+    checker_verdict.rejects(check_suit_mask, cut_out, ["위치", "H, S, V"])
+
+
+def test_suit_mask_bad_input(checker_verdict):
+    checker_verdict.rejects(check_suit_mask, lambda hsv: hsv, ["모양", "(512, 512)"])
+    checker_verdict.rejects(check_suit_mask, lambda hsv: None, ["return"])
+    checker_verdict.rejects(check_suit_mask, lambda hsv: color.hsv_mask(hsv, saturation=(200, 100)), ["ValueError", "low <= high"])
+    checker_verdict.rejects(check_suit_mask, (0, 12), ["함수를 넘겨"])

@@ -123,3 +123,33 @@ def test_exercises_have_solutions_and_checks(notebook):
         assert check is not None, f"exercise {i + 1} has no check cell after it"
         printed = "".join(o.get("text", "") for o in check.outputs)
         assert "✅ 통과" in printed, f"exercise {i + 1}'s stored check did not pass"
+
+
+def _literal_bold(text: str) -> list[str]:
+    """Bold runs CommonMark leaves as literal ``**`` (markdown-it in Marp, marked in JupyterLab): a closing
+    ``**`` after punctuation and before a letter (``**루마(luma)**라고``), or an opening one the other way round."""
+    found = []
+    for paragraph in text.split("\n\n"):
+        marks = [m.start() for m in re.finditer(r"(?<!\*)\*\*(?!\*)", paragraph)]
+        for number, pos in enumerate(marks):
+            before = paragraph[pos - 1] if pos > 0 else " "
+            after = paragraph[pos + 2] if pos + 2 < len(paragraph) else " "
+            punctuation = (lambda ch: not ch.isalnum() and not ch.isspace())
+            closing_broken = number % 2 == 1 and punctuation(before) and after.isalnum()
+            opening_broken = number % 2 == 0 and punctuation(after) and before.isalnum()
+            if closing_broken or opening_broken:
+                found.append(paragraph[max(0, pos - 30):pos + 30])
+    return found
+
+
+def test_literal_bold_detector():
+    assert _literal_bold("**루마(luma)**라고") and _literal_bold("값**(a)**")
+    assert _literal_bold("**$G$**는") and _literal_bold("**`x`**를")  # $ and ` are punctuation too
+    assert not _literal_bold("**루마**(luma)라고, (**굵게**) **z = 0**에서, **끝.**")
+
+
+def test_bold_renders_in_korean_text(notebook):
+    """Write **루마**(luma)라고, not **루마(luma)**라고: the second shows its asterisks on the slides."""
+    path, nb = notebook
+    broken = [(i, snippet) for i, c in enumerate(nb.cells) if c.cell_type == "markdown" for snippet in _literal_bold(c.source)]
+    assert not broken, f"{path.name}: bold left as literal ** (move the parenthesis out of the bold): {broken}"

@@ -7,7 +7,10 @@ import numpy as np
 
 from . import Failed, call, checker
 
-__all__ = ["RED_HUE", "check_gray", "reference_red_mask", "check_red_mask", "check_histogram"]
+__all__ = [
+    "RED_HUE", "SUIT_BOXES", "HAIR_BOXES", "TANK_BOXES", "check_gray", "reference_red_mask", "check_red_mask",
+    "check_histogram", "check_suit_mask",
+]
 
 RED_HUE = (170, 5)  # wraps around 179 -> 0
 RED_MIN_SATURATION, RED_MIN_VALUE = 120, 60
@@ -29,7 +32,7 @@ def _as_array(out, shape: tuple, what: str) -> np.ndarray:
         raise Failed("함수가 아무것도 돌려주지 않았습니다 (return을 잊었나요?)")
     out = np.asarray(out)
     if out.shape != shape:
-        raise Failed(f"{what}의 모양이 {out.shape}입니다. {shape} 이어야 합니다")
+        raise Failed(f"{what}의 모양이 {out.shape}입니다. {shape}이어야 합니다")
     return out
 
 
@@ -104,3 +107,46 @@ def check_histogram(answer) -> str:
             first = int(np.flatnonzero(out != expected)[0])
             raise Failed(f"값 {first}의 개수가 {out[first]}입니다 (정답 {expected[first]}). 값 0..255마다 하나씩 세야 합니다")
     return "cv2.calcHist와 똑같습니다"
+
+
+# Exercise 4: regions of scikit-image's astronaut (512 x 512) as (top, bottom, left, right) boxes,
+# each lying inside one object. Hues (OpenCV 0-179): suit about 5-9, hair and fuel tank about 15-22.
+SUIT_BOXES = ((220, 330, 70, 130), (420, 470, 40, 120), (290, 340, 160, 215))  # the orange suit
+HAIR_BOXES = ((35, 60, 170, 260), (55, 80, 160, 190), (60, 95, 255, 275))  # her hair
+TANK_BOXES = ((30, 100, 410, 424),)  # the rocket's brown-orange fuel tank
+SUIT_MIN, OTHERS_MAX = 0.90, 0.02  # share of the suit's box pixels to select, at most this share of hair/tank
+
+
+def _share(mask: np.ndarray, boxes) -> float:
+    return float(np.concatenate([mask[t:b, l:r].ravel() for t, b, l, r in boxes]).mean())
+
+
+@checker("연습 4 · 우주복 마스크")
+def check_suit_mask(answer) -> str:
+    """Exercise 4: ``answer(hsv)`` selects the astronaut's suit by color, leaving out her hair and the fuel tank.
+
+    The mask must be a per-pixel rule of H, S and V (checked on the pixels in shuffled order), must
+    select at least 90% of the suit boxes' pixels and at most 2% of the hair's and the tank's.
+    """
+    from ..color import rgb_to_hsv
+    from ..datasets import photo
+
+    hsv = rgb_to_hsv(photo("astronaut"))
+    got = _as_array(call(answer, hsv.copy()), hsv.shape[:2], "마스크") > 0
+    order = np.random.default_rng(4).permutation(hsv.shape[0] * hsv.shape[1])
+    shuffled = hsv.reshape(-1, 3)[order].reshape(hsv.shape)
+    again = _as_array(call(answer, shuffled), hsv.shape[:2], "마스크") > 0
+    if not np.array_equal(again.ravel(), got.ravel()[order]):
+        raise Failed("마스크가 픽셀의 위치에 따라 달라집니다. 좌표로 자르거나 주변 픽셀을 보지 말고, "
+                     "각 픽셀의 H, S, V 값에 대한 범위만으로 고르세요")
+    suit, hair, tank = _share(got, SUIT_BOXES), _share(got, HAIR_BOXES), _share(got, TANK_BOXES)
+    problems = []
+    if suit < SUIT_MIN:
+        problems.append(f"우주복 픽셀을 {suit:.1%}만 골랐습니다({SUIT_MIN:.0%} 이상이어야 합니다). "
+                        "범위가 너무 좁으니 그늘진 주름까지 들어오도록 넓혀 보세요")
+    if max(hair, tank) > OTHERS_MAX:
+        problems.append(f"머리카락 픽셀의 {hair:.1%}, 연료 탱크 픽셀의 {tank:.1%}가 골라졌습니다({OTHERS_MAX:.0%} 이하여야 합니다). "
+                        "머리카락과 우주복의 색상(H) 값을 찍어서 비교해 보세요")
+    if problems:
+        raise Failed(" / ".join(problems))
+    return f"우주복 픽셀의 {suit:.0%}를 골랐고, 머리카락과 연료 탱크 픽셀은 {max(hair, tank):.1%}만 골랐습니다"
