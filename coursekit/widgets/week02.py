@@ -8,12 +8,14 @@
 - :class:`FeatureMapViewer`: what each conv block of a
   :class:`~coursekit.models.classifier.DigitClassifier` sees in a digit.
 
-Every picture is drawn with NumPy/OpenCV (no matplotlib), and every number
-comes from :mod:`coursekit.filters` or the model itself.
+Every picture is drawn with NumPy/OpenCV (no matplotlib; Korean labels with
+Pillow in the bundled NanumGothic), and every number comes from
+:mod:`coursekit.filters` or the model itself.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -260,6 +262,24 @@ def _bounded_int(value, name: str, low: int, high: int) -> int:
     return int(value)
 
 
+@functools.lru_cache(maxsize=None)
+def _label_font(size: int, bold: bool):
+    from PIL import ImageFont
+
+    from ..fonts import font_files
+
+    return ImageFont.truetype(str(font_files()[1 if bold else 0]), size)
+
+
+def _label(canvas, text: str, org: tuple[int, int], rgb, size: int = 17, bold: bool = True) -> None:
+    """Draw ``text`` (Hangul too, in NanumGothic) on the RGB canvas in place; ``org`` is the baseline's left end."""
+    from PIL import Image, ImageDraw
+
+    image = Image.fromarray(canvas)
+    ImageDraw.Draw(image).text(org, text, fill=tuple(rgb), font=_label_font(size, bold), anchor="ls")
+    canvas[...] = np.asarray(image)
+
+
 def _centered_text(canvas, text: str, x0: int, y0: int, cell: int, rgb, scale: float, thickness: int) -> None:
     (w, h), _ = cv2.getTextSize(text, _FONT, scale, thickness)
     org = (x0 + (cell - w) // 2, y0 + (cell + h) // 2)
@@ -385,17 +405,15 @@ class SlidingWindow(HeldExplorer):
         colors = [[(0, 0, 0) if real[r, c] else (120, 120, 120) for c in range(padded_n)] for r in range(padded_n)]
         x0, y0 = _MARGIN, _TOP
         self._grid(canvas, padded, x0, y0, cell, fills, colors)
-        header = f"input {n}x{n} + padding {p} = {padded_n}x{padded_n}"
-        cv2.putText(canvas, header, (x0, _TOP - 12), _FONT, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        _label(canvas, f"입력 {n}x{n} + 패딩 {p} = {padded_n}x{padded_n}", (x0, _TOP - 12), (0, 0, 0))
 
         if not out_n:  # the kernel does not fit: show it hanging over the padded input
             cv2.rectangle(canvas, (x0, y0), (x0 + k * cell, y0 + k * cell), _HIGHLIGHT, 3)
             tx = x0 + max(padded_n, k) * cell + _MARGIN
             for i, line in enumerate(
-                ["IMPOSSIBLE:", f"kernel k = {k} is larger than", f"n + 2p = {n} + 2*{p} = {padded_n}", "(no output)"]
+                ["불가능한 조합:", f"커널 k = {k} > n + 2p", f"(n + 2p = {n} + 2*{p} = {padded_n})", "출력 없음"]
             ):
-                weight = 2 if i == 0 else 1
-                cv2.putText(canvas, line, (tx, y0 + 24 + 26 * i), _FONT, 0.6, _HIGHLIGHT, weight, cv2.LINE_AA)
+                _label(canvas, line, (tx, y0 + 24 + 26 * i), _HIGHLIGHT, size=18, bold=i == 0)
             return canvas
 
         cv2.rectangle(
@@ -421,7 +439,7 @@ class SlidingWindow(HeldExplorer):
         self._grid(canvas, out_values, ox, oy, cell, out_fills, out_colors)
         corner = (ox + col * cell, oy + row * cell)
         cv2.rectangle(canvas, corner, (corner[0] + cell, corner[1] + cell), _HIGHLIGHT, 3)
-        cv2.putText(canvas, f"output {out_n}x{out_n}", (ox, _TOP - 12), _FONT, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        _label(canvas, f"출력 {out_n}x{out_n}", (ox, _TOP - 12), (0, 0, 0))
         return canvas
 
     def caption(self) -> str:
