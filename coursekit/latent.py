@@ -1,4 +1,4 @@
-"""Walking through a generator's latent space: noise, interpolation and the truncation trick.
+"""Walking through a generator's latent space: noise, interpolation and pulling codes toward a centre.
 
 - :func:`sample_z`: ``N(0, I)`` noise from its own seeded generator (the same
   seed gives the same codes, whatever ran before);
@@ -111,7 +111,12 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t) -> torch.Tensor:
 
 
 def truncate(w: torch.Tensor, psi: float, center=None) -> torch.Tensor:
-    """The truncation trick: ``center + psi (w - center)``.
+    """Pull codes toward a centre: ``center + psi (w - center)``.
+
+    With StyleGAN's mean ``w`` as the centre this is its truncation trick in
+    ``w`` space; with centre 0 it is noise scaling ``z' = psi z`` (sampling at a
+    lower temperature). BigGAN's truncation trick is a different one: it
+    resamples the components of ``z`` that fall past a threshold.
 
     ``center`` None means 0 (a DCGAN's z: it just scales the codes); for
     StyleGAN pass the mean ``w`` (``StyleGenerator.w_avg``). ``psi=1`` returns

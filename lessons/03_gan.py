@@ -185,6 +185,24 @@ recorded = {name: float(np.std(toy_runs.history(name)["d_loss"][-500:])) for nam
 print(f"저장된 실행의 흔들림: 붕괴하는 설정 {recorded['collapsing']:.3f}, 덮는 설정 {recorded['covering']:.3f}")
 
 # %% [markdown] tags=["slide"]
+# ### 판별자를 몇 번 학습할까: D:G 업데이트 비율
+#
+# 생성자를 한 번 고칠 때 판별자를 몇 번 고칠지(`d_steps`)도 손잡이입니다. 강의의 StyleGAN 프로젝트도 이 비율을 매개변수로 두고,
+# WGAN(Arjovsky 등, 2017)은 판별자를 5번씩 학습합니다. 덮는 설정의 학습률은 그대로 두고, 판별자만 생성자 한 스텝마다 5번 학습해 봅니다.
+
+# %% tags=["slide"]
+ratio_G, _, _ = train_toy_gan(toy_gan.CONFIGS["covering"].replace(d_steps=5), seed=0)
+ratio_modes = ring.mode_report(toy_gan.sample(ratio_G, 2000, seed=2)).modes_covered
+print("판별자 1번 (덮는 설정):", "8개 모드를 모두 덮었습니다" if covering_ok else f"덮은 모드 {live_reports['covering'].modes_covered}/8")
+print("판별자 5번 (d_steps=5):", "8개 모드를 다 덮지 못했습니다 ✓" if ratio_modes < 8 else "8개 모드를 모두 덮었습니다 (예상: 8개 미만)")
+
+# %% [markdown] tags=["slide"]
+# *표: 학습률은 같고 판별자의 업데이트 횟수만 다른 두 실행(시드 0)의 판정.*
+#
+# 시드 3개로 잰 `make bench`(`bench_toy_gan`)에서 덮은 모드는 판별자 1번이 8, 8, 8개, 2번이 5, 8, 3개, 5번이 4, 6, 4개였습니다(중앙값 8 → 5 → 4).
+# 판별자의 학습률을 키우는 것과 업데이트 횟수를 늘리는 것은 둘 다 판별자를 생성자보다 빨리 배우게 하고, 모드를 잃는 방향도 같습니다.
+
+# %% [markdown] tags=["slide"]
 # ## 3. DCGAN: 합성곱으로 숫자 만들기
 #
 # DCGAN(Radford 등, 2015)은 GAN을 합성곱 신경망으로 만든 기본형입니다. 우리 버전(`coursekit.models.gan`)은 이렇습니다.
@@ -288,7 +306,7 @@ z_a, z_b = sample_z(2, 64, seed=12)
 ts = torch.linspace(0, 1, 9)
 paths = {"lerp": lerp(z_a, z_b, ts), "slerp": slerp(z_a, z_b, ts)}
 for name, path in paths.items():
-    print(f"{name:>5} 길이: {path.norm(dim=1).numpy().round(1)}")
+    print(f"{name:>5} 길이:", " ".join(f"{length:.1f}" for length in path.norm(dim=1).tolist()))
 show(torch.cat([G_ref.generate(paths["lerp"]), G_ref.generate(paths["slerp"])]), ncols=9, size=1.0)
 
 # %% [markdown]

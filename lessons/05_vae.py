@@ -165,10 +165,10 @@ plt.show()
 
 # %% tags=["slide"]
 measured = {"AE": measure_2d(ae_model), "VAE": measure_2d(vae_model)}
-lines = [f"{'':>20} {'확신 있는 숫자':>10} {'클래스':>6} {'잠재 정밀도':>9} {'잠재 커버리지':>9} {'k-NN 정확도':>9}"]
+lines = [f"{'모델':>20}  {'확신 있는 숫자':>10}  {'클래스':>6}  {'잠재 정밀도':>9}  {'잠재 커버리지':>9}  {'k-NN 정확도':>9}"]
 for name, m in measured.items():
-    lines.append(f"{'평범한 오토인코더' if name == 'AE' else 'VAE':>20} {m['confident']:>13.0%} {m['coverage']:>7.0f}/10 "
-                 f"{m['latent_precision']:>11.0%} {m['latent_coverage']:>12.0%} {m['knn_accuracy']:>12.0%}")
+    lines.append(f"{'평범한 오토인코더' if name == 'AE' else 'VAE':>20}  {m['confident']:>13.0%}  {m['coverage']:>7.0f}/10  "
+                 f"{m['latent_precision']:>11.0%}  {m['latent_coverage']:>12.0%}  {m['knn_accuracy']:>12.0%}")
 lines.append("(확신·클래스: 사전분포 샘플 1,000개씩 세 시드의 중앙값. 잠재 측정: 테스트 숫자 1,000개)")
 print("\n".join(lines))
 
@@ -304,14 +304,14 @@ print("pytorch/examples (60,000개로 학습):   약 105~107 nats")
 # 더 가까워져 생성은 나아지지만 담을 수 있는 정보가 줄어 재구성이 나빠집니다. 같은 784-400-20 구조를 β = 0.5, 1, 4로 학습한 세 모델을 같은 잣대로 잽니다.
 
 # %% tags=["slide"]
-lines = [f"{'β':>4} {'재구성(nats)':>10} {'KL(nats)':>8} {'음의 ELBO':>8} {'확신 있는 숫자':>10} {'클래스':>6} {'잠재 정밀도':>8} {'잠재 커버리지':>8}"]
+lines = [f"{'β':>4}  {'재구성(nats)':>10}  {'KL(nats)':>8}  {'음의 ELBO':>8}  {'확신 있는 숫자':>10}  {'클래스':>6}  {'잠재 정밀도':>8}  {'잠재 커버리지':>8}"]
 for beta in sweep.betas:
     model = sweep.model(beta)
     e = negative_elbo(model, test_images)
     score = metrics.classifier_score(model.sample(1000, seed=digit_bar.EVAL_SEED))
     precision, coverage = prior_match(model, test_images)
-    lines.append(f"{beta:>4g} {e['nll']:>12.0f} {e['kl']:>10.0f} {e['neg_elbo']:>11.0f} {score.confident:>13.0%} {score.coverage:>7}/10"
-                 f" {precision:>11.0%} {coverage:>12.0%}")
+    lines.append(f"{beta:>4g}  {e['nll']:>12.0f}  {e['kl']:>10.0f}  {e['neg_elbo']:>11.0f}  {score.confident:>13.0%}  {score.coverage:>7}/10"
+                 f"  {precision:>11.0%}  {coverage:>12.0%}")
 print("\n".join(lines))
 
 # %% [markdown] tags=["slide"]
@@ -535,11 +535,11 @@ dcgan = gan.load()
 contenders = {"진짜 학습 숫자": digits_sample(1000, "train")[0], "2차원 VAE": prior_samples["VAE"],
               "20차원 VAE (β = 1)": reference_vae.sample(1000, seed=digit_bar.EVAL_SEED),
               "DCGAN (3주차)": dcgan.sample(1000, seed=digit_bar.EVAL_SEED)}
-lines = [f"{'':>18} {'확신 있는 숫자':>10} {'특징 거리':>8} {'회색 픽셀':>8}"]
+lines = [f"{'샘플':>18}  {'확신 있는 숫자':>10}  {'특징 거리':>8}  {'회색 픽셀':>8}"]
 for name, images in contenders.items():
     r = metrics.report(images)
     gray = ((images > 0.2) & (images < 0.8)).float().mean() / ((images > 0.2).float().mean())
-    lines.append(f"{name:>18} {r.confident:>13.0%} {r.feature_distance:>11.0f} {gray:>11.0%}")
+    lines.append(f"{name:>18}  {r.confident:>13.0%}  {r.feature_distance:>11.0f}  {gray:>11.0%}")
 lines.append("(사전분포 샘플은 모두 시드 1000의 1,000개; 2절의 표는 세 시드의 중앙값이라 조금 다릅니다.\n 특징 거리: 진짜 테스트 숫자 1,000개까지의 거리. 진짜 학습 숫자는 분류기가 배운 숫자라 확신이 100%입니다.\n 회색 픽셀: 0.2보다 밝은 픽셀 중 0.8보다 어두운 것의 비율)")
 print("\n".join(lines))
 

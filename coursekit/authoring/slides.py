@@ -305,10 +305,10 @@ class DeckBuilder:
                     items[-1] = ("text", f"{items[-1][1]}\n{text}")
                 else:
                     items.append(("text", text))
-        shown_text = False
         for number, (kind, content) in enumerate(items):
             if kind == "text":
-                shown_text |= self._add_text_output(content, where)
+                last_text = all(k != "figure" for k, _ in items[number:])
+                self._add_text_output(content, where, caption if last_text else None)
                 continue
             after = items[number + 1] if number + 1 < len(items) else None
             reserve = 0
@@ -316,15 +316,15 @@ class DeckBuilder:
                 reserve = sum(_text_output_height(k, lines) + 12 for k, lines in text_blocks(after[1], where))
             self._add_figure(content, caption, reserve)
             caption = None
-        if caption and shown_text:
-            self._place([caption], caption_height(caption))
 
-    def _add_text_output(self, text: str, where: str) -> bool:
-        if not text.strip():
-            return False
-        for kind, lines in text_blocks(text, where):
-            self._place(lines, _text_output_height(kind, lines))
-        return True
+    def _add_text_output(self, text: str, where: str, caption: str | None = None) -> None:
+        """Printed text as tables and short blocks; a caption stays on the slide of the last one."""
+        blocks = text_blocks(text, where)
+        for number, (kind, lines) in enumerate(blocks):
+            height = _text_output_height(kind, lines)
+            if caption and number == len(blocks) - 1:
+                lines, height = [*lines, "", caption], height + 12 + caption_height(caption)
+            self._place(lines, height)
 
     def _add_figure(self, png: bytes, caption: str | None, reserve: int = 0) -> None:
         """Place a figure as large as the slide allows; ``reserve``: pixels the text after it needs,

@@ -248,7 +248,7 @@ class TruncationExplorer(HeldExplorer):
         self.in_w = torch.is_tensor(getattr(generator, "w_avg", None))  # StyleGAN: truncation in w space
         self._cache: dict[float, tuple[np.ndarray, object]] = {}
         self.psi = widgets.FloatSlider(value=round(psi / PSI_STEP) * PSI_STEP, min=PSI_MIN, max=PSI_MAX,
-                                       step=PSI_STEP, readout_format=".2f", description="ψ (잘라내기)")
+                                       step=PSI_STEP, readout_format=".2f", description="ψ (중심으로 당기기)")
         super().__init__([self.psi])
 
     @staticmethod
@@ -340,9 +340,10 @@ class TruncationExplorer(HeldExplorer):
         if psi == 0:
             meaning = "ψ = 0: 모든 코드가 중심 하나로 모여 전부 같은 그림"
         elif psi < 1:
-            meaning = "ψ를 낮출수록 더 전형적이고 깨끗한 숫자(확신↑), 대신 종류가 줄어듦(커버리지↓): 품질과 다양성의 맞바꿈"
+            meaning = ("ψ를 낮출수록 샘플이 중심으로 모여 종류가 줄어듦(커버리지↓); 확신 있는 숫자가 늘지 줄지는 모델마다 다름 "
+                       "(위 줄의 측정으로 확인)")
         elif psi == 1:
-            meaning = "ψ = 1: 잘라내기 없음 (학습 때와 같은 분포)"
+            meaning = "ψ = 1: 당기지 않음 (학습 때와 같은 분포)"
         else:
             meaning = "ψ > 1: 중심에서 더 멀리 밀어냄 — 다양하지만 이상한 샘플이 늘어남"
         legend = f"막대: 예측 클래스별 샘플 수 (X = 숫자 아님, 빨간 점선 = 커버리지 기준 {COVERAGE_SHARE:.0%})"

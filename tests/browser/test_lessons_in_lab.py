@@ -77,7 +77,7 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
     ],
     "03_gan.ipynb": [
         WidgetCheck("latent-walk", "방향 1", press_slider("방향 1", times=5)),
-        WidgetCheck("truncation", "ψ (잘라내기)", press_slider("ψ (잘라내기)", key="ArrowLeft", times=5)),
+        WidgetCheck("truncation", "ψ (중심으로 당기기)", press_slider("ψ (중심으로 당기기)", key="ArrowLeft", times=5)),
         WidgetCheck("style-mixer", "교차 층 (이 층부터 B)", press_slider("교차 층 (이 층부터 B)", times=2)),
     ],
     "05_vae.ipynb": [
