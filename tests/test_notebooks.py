@@ -130,6 +130,7 @@ def _literal_bold(text: str) -> list[str]:
     ``**`` after punctuation and before a letter (``**루마(luma)**라고``), or an opening one the other way round."""
     found = []
     for paragraph in text.split("\n\n"):
+        paragraph = re.sub(r"`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$", "§", paragraph, flags=re.S)  # code and math: one punctuation mark, no ** inside
         marks = [m.start() for m in re.finditer(r"(?<!\*)\*\*(?!\*)", paragraph)]
         for number, pos in enumerate(marks):
             before = paragraph[pos - 1] if pos > 0 else " "
@@ -145,6 +146,7 @@ def _literal_bold(text: str) -> list[str]:
 def test_literal_bold_detector():
     assert _literal_bold("**루마(luma)**라고") and _literal_bold("값**(a)**")
     assert _literal_bold("**$G$**는") and _literal_bold("**`x`**를")  # $ and ` are punctuation too
+    assert not _literal_bold("`r**2` 그리고 **굵게**와")  # ** inside code is not bold
     assert not _literal_bold("**루마**(luma)라고, (**굵게**) **z = 0**에서, **끝.**")
 
 

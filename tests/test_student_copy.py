@@ -29,18 +29,23 @@ def test_strip_source_handles_several_regions_and_none():
         strip_source("### BEGIN SOLUTION\nx = 1\n")
 
 
-def test_strip_solutions_clears_only_solution_outputs():
+def test_strip_solutions_clears_solutions_and_every_output_after_the_first():
     nb = nbformat.read(LESSONS[0], as_version=4)
     stripped = strip_solutions(nb)
-    solutions = 0
+    solutions, started = 0, False
     for before, after in zip(nb.cells, stripped.cells):
         if before.cell_type == "code" and "### BEGIN SOLUTION" in before.source:
             solutions += 1
-            assert after.outputs == [] and after.execution_count is None
+            started = True
             assert "### BEGIN SOLUTION" not in after.source and PLACEHOLDER[0] in after.source
+        elif before.cell_type == "code" and started:
+            assert after.source == before.source  # a checker cell keeps its code...
         else:
-            assert after == before  # everything else untouched: prose, check cells, their outputs
-    assert solutions >= 2
+            assert after == before  # ...and everything before the exercises is untouched
+        if before.cell_type == "code" and started:
+            assert after.outputs == [] and after.execution_count is None  # no "✅ 통과" before solving
+    checks = [c for c in stripped.cells if c.cell_type == "code" and "check_" in c.source]
+    assert solutions >= 2 and checks and all(c.outputs == [] for c in checks)
     assert any("### BEGIN SOLUTION" in c.source for c in nb.cells if c.cell_type == "code")  # the input is not changed
 
 

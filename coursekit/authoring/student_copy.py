@@ -6,9 +6,12 @@ In each code cell, every region from ``### BEGIN SOLUTION`` to ``### END SOLUTIO
     # 여기에 코드를 작성하세요
     raise NotImplementedError
 
-and that cell's outputs are cleared. Every other cell, checker cells included,
-is left exactly as it is. The markers are nbgrader's, so the lessons also work
-with nbgrader directly.
+and that cell's outputs are cleared. From the first solution cell on, every code
+cell's outputs are cleared too: a checker's "✅ 통과" or a figure drawn from the
+solution must not be there before the student has solved anything. The cells
+before the exercises keep their outputs; the sources of all other cells stay
+exactly as they are. The markers are nbgrader's, so the lessons also work with
+nbgrader directly.
 """
 
 from __future__ import annotations
@@ -34,11 +37,16 @@ def strip_source(source: str) -> str:
 
 
 def strip_solutions(nb):
-    """A copy of the notebook with solutions stripped and those cells' outputs cleared."""
+    """A copy of the notebook with solutions stripped and the outputs from the first exercise on cleared."""
     nb = copy.deepcopy(nb)
+    exercises_started = False
     for cell in nb.cells:
-        if cell.cell_type == "code" and BEGIN in cell.source:
+        if cell.cell_type != "code":
+            continue
+        if BEGIN in cell.source:
             cell.source = strip_source(cell.source)
+            exercises_started = True
+        if exercises_started:
             cell.outputs = []
             cell.execution_count = None
     return nb
