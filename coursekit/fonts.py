@@ -7,10 +7,11 @@ stored notebook outputs.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
-__all__ = ["FONT_FAMILY", "font_files", "use_korean_font"]
+__all__ = ["FONT_FAMILY", "font_files", "pil_font", "use_korean_font"]
 
 FONT_FAMILY = "NanumGothic"
 _FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
@@ -30,6 +31,16 @@ def font_files() -> list[Path]:
     if missing:
         raise FileNotFoundError(f"bundled Hangul font files are missing: {', '.join(missing)}")
     return files
+
+
+@functools.lru_cache(maxsize=None)
+def pil_font(size: int, bold: bool = False):
+    """NanumGothic (``bold``: NanumGothicBold) at ``size`` pixels as a Pillow font, loaded once per size."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size must be a positive whole number of pixels, got {size!r}")
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(font_files()[1 if bold else 0]), size)
 
 
 def use_korean_font() -> str:

@@ -252,17 +252,16 @@ def hangul(count: int, digits: torch.Tensor, labels: torch.Tensor, generator: to
     Never shown to the classifier in training (:data:`HELD_OUT_FAMILIES`): a
     test of whether "not a digit" generalises to strokes it has not seen.
     """
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    from .fonts import font_files
+    from .fonts import pil_font
 
-    bold = font_files()[1]
     out = torch.empty(count, 1, SIZE, SIZE)
     for i in range(count):
         syllable = chr(0xAC00 + int(torch.randint(11172, (1,), generator=generator)))
         size = int(torch.randint(17, 22, (1,), generator=generator))
         canvas = Image.new("L", (SIZE, SIZE), 0)
-        font = ImageFont.truetype(str(bold), size)
+        font = pil_font(size, bold=True)
         left, top, right, bottom = font.getbbox(syllable)
         dx, dy = (int(v) for v in torch.randint(-2, 3, (2,), generator=generator))
         ImageDraw.Draw(canvas).text(((SIZE - (right - left)) / 2 - left + dx, (SIZE - (bottom - top)) / 2 - top + dy),

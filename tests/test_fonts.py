@@ -63,3 +63,20 @@ def test_font_hinting_would_erase_arrows(korean):
     # why use_korean_font turns hinting off: with NanumGothic's hints, → nearly vanishes
     with matplotlib.rc_context({"text.hinting": "default"}):
         assert ink("→") <= 8
+
+
+def test_pil_font_draws_hangul_and_is_loaded_once():
+    from PIL import Image, ImageDraw
+
+    regular, bold = fonts.pil_font(18), fonts.pil_font(18, bold=True)
+    assert fonts.pil_font(18) is regular and regular is not bold
+    assert regular.getname()[0] == "NanumGothic" and bold.size == 18
+    image = Image.new("L", (60, 30), 0)
+    ImageDraw.Draw(image).text((2, 2), "가나", fill=255, font=bold)
+    assert np.asarray(image).max() == 255  # the syllables have glyphs (no empty boxes)
+
+
+@pytest.mark.parametrize("size", [0, -3, 2.5, True, "18"])
+def test_pil_font_bad_size(size):
+    with pytest.raises(ValueError, match="positive whole number"):
+        fonts.pil_font(size)

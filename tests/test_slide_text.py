@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from coursekit.authoring.slide_text import MAX_TEXT_LINES, TextTooLong, cell_text, text_blocks
+from coursekit.authoring.slide_text import MAX_TEXT_LINES, TextTooLong, cell_text, output_text, text_blocks
 
 
 def test_aligned_columns_become_a_table():
@@ -56,3 +56,11 @@ def test_cell_text_takes_stdout_and_plain_results_only():
     ]
     assert cell_text(cell) == "printed\n42"
     assert cell_text(nbformat.v4.new_code_cell("pass")) == ""
+
+
+def test_output_text_of_one_output():
+    assert output_text(nbformat.v4.new_output("stream", name="stdout", text="a\n")) == "a\n"
+    assert output_text(nbformat.v4.new_output("stream", name="stderr", text="w\n")) == ""
+    assert output_text(nbformat.v4.new_output("execute_result", data={"text/plain": "7"}, execution_count=1)) == "7\n"
+    assert output_text(nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>", "image/png": "AA=="})) == ""
+    assert output_text(nbformat.v4.new_output("error", ename="E", evalue="x", traceback=[])) == ""

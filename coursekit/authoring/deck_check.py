@@ -30,14 +30,11 @@ TOLERANCE_PX = 2
 _MEASURE = """() => [...document.querySelectorAll('section[id]')].map(s => {
   const style = getComputedStyle(s);
   let bottom = 0, right = 0;
-  const walk = el => {
-    for (const c of el.children) {
-      if (c.tagName === 'HEADER' || c.tagName === 'FOOTER') continue;
-      bottom = Math.max(bottom, c.offsetTop + c.offsetHeight);
-      right = Math.max(right, c.offsetLeft + Math.max(c.offsetWidth, c.scrollWidth));
-    }
-  };
-  walk(s);
+  for (const c of s.children) {
+    if (c.tagName === 'HEADER' || c.tagName === 'FOOTER') continue;
+    bottom = Math.max(bottom, c.offsetTop + c.offsetHeight);
+    right = Math.max(right, c.offsetLeft + Math.max(c.offsetWidth, c.scrollWidth));
+  }
   const images = [...s.querySelectorAll('img')].map(i => ({
     src: i.getAttribute('src'), natural: [i.naturalWidth, i.naturalHeight], shown: [i.offsetWidth, i.offsetHeight]}));
   return {number: Number(s.id), height: s.clientHeight, width: s.clientWidth,

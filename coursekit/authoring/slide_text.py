@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_TEXT_LINES", "TextTooLong", "cell_text", "text_blocks"]
+__all__ = ["MAX_TEXT_LINES", "TextTooLong", "output_text", "cell_text", "text_blocks"]
 
 MAX_TEXT_LINES = 12  # printed lines one slide can show
 _COLUMNS = re.compile(r"\s{2,}")
@@ -25,18 +25,20 @@ class TextTooLong(ValueError):
     """A slide-tagged cell printed more than a slide can show."""
 
 
+def output_text(output) -> str:
+    """The text of one output: stdout, or a result that is plain text only ("" for figures, widgets, stderr)."""
+    kind = output.get("output_type")
+    if kind == "stream" and output.get("name") == "stdout":
+        return output.get("text", "")
+    data = output.get("data", {})
+    if kind == "execute_result" and set(data) == {"text/plain"}:
+        return data["text/plain"] + "\n"
+    return ""
+
+
 def cell_text(cell) -> str:
     """What a code cell printed to stdout and the plain text of its results (no figures, widgets or stderr)."""
-    parts = []
-    for output in cell.get("outputs", []):
-        kind = output.get("output_type")
-        if kind == "stream" and output.get("name") == "stdout":
-            parts.append(output.get("text", ""))
-        elif kind == "execute_result":
-            data = output.get("data", {})
-            if set(data) == {"text/plain"}:
-                parts.append(data["text/plain"] + "\n")
-    return "".join(parts).strip("\n")
+    return "".join(output_text(output) for output in cell.get("outputs", [])).strip("\n")
 
 
 def _columns(line: str) -> list[str]:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from .slide_text import cell_text, text_blocks
+from .slide_text import output_text, text_blocks
 
 __all__ = [
     "THEME", "COURSE", "CONTENT_PX", "FIGURE_MAX", "MAX_UPSCALE", "SHRINK_LIMIT", "NEAR_EMPTY_PX", "LINE_PX",
@@ -72,15 +72,15 @@ _LIST_ITEM = re.compile(r"^\s{0,3}([-*]|\d+\.)\s")
 _BOLD_LINE = re.compile(r"^\*\*[^*]+\*\*[:：]?$")
 
 
-def caption_height(caption: str) -> int:
-    """About how many pixels a caption takes under a figure or table."""
-    width = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in caption)
-    return CAPTION_LINE_PX * max(1, math.ceil(width / CAPTION_CHARS_PER_LINE)) + 8
-
-
 def _wrapped_rows(line: str, chars_per_line: float) -> int:
+    """Lines ``line`` wraps to, counting a Hangul (or other CJK) character as 1 and any other as 0.55."""
     width = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in line)
     return max(1, math.ceil(width / chars_per_line))
+
+
+def caption_height(caption: str) -> int:
+    """About how many pixels a caption takes under a figure or table."""
+    return CAPTION_LINE_PX * _wrapped_rows(caption, CAPTION_CHARS_PER_LINE) + 8
 
 
 def text_height(lines: list[str]) -> int:
@@ -115,8 +115,7 @@ class Slide:
     def capacity(self) -> int:
         """Pixels of content under this slide's heading (a heading that wraps takes more)."""
         text = re.sub(r"^#+\s*", "", self.heading)
-        width = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
-        return CONTENT_PX - HEADING_LINE_PX * max(0, math.ceil(width / HEADING_CHARS_PER_LINE) - 1)
+        return CONTENT_PX - HEADING_LINE_PX * (_wrapped_rows(text, HEADING_CHARS_PER_LINE) - 1)
 
     @property
     def used(self) -> int:
@@ -199,10 +198,7 @@ def figure_height(size: tuple[int, int], caption_px: int, capacity: int = CONTEN
 def _text_output_height(kind: str, lines: list[str]) -> int:
     if kind == "table":
         return TABLE_ROW_PX * (len(lines) - 1) + 16
-    rows = 0
-    for line in lines[1:-1]:
-        width = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in line)
-        rows += max(1, math.ceil(width / PRE_CHARS_PER_LINE))
+    rows = sum(_wrapped_rows(line, PRE_CHARS_PER_LINE) for line in lines[1:-1])  # inside the ``` fence
     return PRE_LINE_PX * rows + 32
 
 
@@ -295,31 +291,33 @@ class DeckBuilder:
         if CODE_TAG in _tags(cell):
             code = cell.source.rstrip().splitlines()
             self._place(["```python", *code, "```"], 30 * len(code) + 30)
-        items: list[tuple[str, object]] = []  # ("text", str) and ("figure", png bytes), in output order
+        items: list[list] = []  # ["figure", png bytes] and ["text", printed text], in output order
         for output in cell.get("outputs", []):
             data = output.get("data", {}).get("image/png")
             if data is not None:
-                items.append(("figure", base64.b64decode(data)))
-            elif (text := cell_text({"outputs": [output]})):
+                items.append(["figure", base64.b64decode(data)])
+            elif (text := output_text(output).strip("\n")):
                 if items and items[-1][0] == "text":
-                    items[-1] = ("text", f"{items[-1][1]}\n{text}")
+                    items[-1][1] += "\n" + text
                 else:
-                    items.append(("text", text))
+                    items.append(["text", text])
+        for item in items:
+            if item[0] == "text":
+                item[1] = text_blocks(item[1], where)
         for number, (kind, content) in enumerate(items):
             if kind == "text":
                 last_text = all(k != "figure" for k, _ in items[number:])
-                self._add_text_output(content, where, caption if last_text else None)
+                self._add_text_output(content, caption if last_text else None)
                 continue
             after = items[number + 1] if number + 1 < len(items) else None
             reserve = 0
             if after is not None and after[0] == "text":  # keep the figure's printed result beside it
-                reserve = sum(_text_output_height(k, lines) + 12 for k, lines in text_blocks(after[1], where))
+                reserve = sum(_text_output_height(k, lines) + 12 for k, lines in after[1])
             self._add_figure(content, caption, reserve)
             caption = None
 
-    def _add_text_output(self, text: str, where: str, caption: str | None = None) -> None:
-        """Printed text as tables and short blocks; a caption stays on the slide of the last one."""
-        blocks = text_blocks(text, where)
+    def _add_text_output(self, blocks: list[tuple[str, list[str]]], caption: str | None = None) -> None:
+        """Printed text (``text_blocks``) as tables and short blocks; a caption stays on the slide of the last one."""
         for number, (kind, lines) in enumerate(blocks):
             height = _text_output_height(kind, lines)
             if caption and number == len(blocks) - 1:

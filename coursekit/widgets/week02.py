@@ -15,7 +15,6 @@ Pillow in the bundled NanumGothic), and every number comes from
 
 from __future__ import annotations
 
-import functools
 import math
 
 import cv2
@@ -262,21 +261,14 @@ def _bounded_int(value, name: str, low: int, high: int) -> int:
     return int(value)
 
 
-@functools.lru_cache(maxsize=None)
-def _label_font(size: int, bold: bool):
-    from PIL import ImageFont
-
-    from ..fonts import font_files
-
-    return ImageFont.truetype(str(font_files()[1 if bold else 0]), size)
-
-
 def _label(canvas, text: str, org: tuple[int, int], rgb, size: int = 17, bold: bool = True) -> None:
     """Draw ``text`` (Hangul too, in NanumGothic) on the RGB canvas in place; ``org`` is the baseline's left end."""
     from PIL import Image, ImageDraw
 
+    from ..fonts import pil_font
+
     image = Image.fromarray(canvas)
-    ImageDraw.Draw(image).text(org, text, fill=tuple(rgb), font=_label_font(size, bold), anchor="ls")
+    ImageDraw.Draw(image).text(org, text, fill=tuple(rgb), font=pil_font(size, bold), anchor="ls")
     canvas[...] = np.asarray(image)
 
 
