@@ -590,6 +590,31 @@ def conv_layer(c_in, size, c_out, k, padding, stride):
 # %%
 check_conv_layer(conv_layer)
 
+# %% [markdown]
+# **연습 4 (열린 문제).** 4주차 딥페이크의 인코더를 미리 설계해 봅니다. 강의의 faceswap-GAN 인코더는 64x64x3 얼굴을
+# **3x3 커널, 스트라이드 2** 합성곱만 쌓아 4x4x1024 특징 맵으로 줄입니다. 두 번째 층부터는 층마다 채널이 두 배로 늘어납니다.
+# 층마다 `(c_in, c_out, padding, 출력 크기)`를 적은 리스트를 돌려주는 `encoder_plan()`을 완성하세요.
+# 층이 몇 개 필요한지, 첫 층의 채널을 몇 개로 해야 마지막이 1024가 되는지, `padding`을 얼마로 해야 크기가 정확히 반씩 줄어드는지는 직접 정하세요.
+# 확인 셀은 이 목록대로 `nn.Conv2d` 층을 실제로 쌓아 64x64 입력을 통과시키고, 적은 출력 크기가 층마다 맞는지와 마지막이 4x4x1024인지 확인한 뒤
+# 인코더의 파라미터 수를 알려 줍니다. 3절의 출력 크기 공식 $\lfloor (n + 2p - k)/s \rfloor + 1$을 쓰세요.
+
+# %%
+def encoder_plan():
+    ### BEGIN SOLUTION
+    return [
+        (3, 128, 1, 32),
+        (128, 256, 1, 16),
+        (256, 512, 1, 8),
+        (512, 1024, 1, 4),
+    ]
+    ### END SOLUTION
+
+
+# %%
+from coursekit.checks.week02 import check_encoder_plan
+
+check_encoder_plan(encoder_plan)
+
 # %% [markdown] tags=["slide"]
 # ## 정리
 #

@@ -584,6 +584,27 @@ def modes_covered(samples, modes, std):
 # %%
 check_modes_covered(modes_covered)
 
+# %% [markdown]
+# **연습 4 (열린 문제).** 2절의 붕괴하는 설정(`toy_gan.CONFIGS["collapsing"]`)을 살려 보세요. 생성자의 학습률 `lr_g = 1e-4`와 데이터는 그대로 두고
+# 스텝은 2,000 이하로 두면서, 다른 설정을 바꿔 8개 모드 가운데 7개 이상을 덮는 `ToyConfig`를 돌려주는 `rescue_config()`를 완성하세요.
+# `toy_gan.CONFIGS["collapsing"].replace(이름=값)`으로 필드를 바꿉니다. 바꿀 수 있는 필드는 판별자의 학습률 `lr_d`, Adam의 `betas`, `batch_size`(512 이하),
+# 판별자 업데이트 횟수 `d_steps`, 진짜 점에서 판별자의 기울기에 주는 벌점의 세기 `r1_gamma`, 손실 `loss`(`"nonsaturating"` 또는 `"minimax"`),
+# 망의 크기 `hidden`(256 이하)과 `layers`(4 이하), 잡음의 차원 `latent_dim`입니다.
+# 확인 셀은 이 설정을 시드 1과 2로 한 번씩 학습해(15초쯤 걸립니다) `ring.mode_report`로 판정합니다.
+# 힌트: 2절과 D:G 비율 절에서 모드를 잃은 실행은 누가 누구보다 빨리 배웠나요?
+
+# %%
+def rescue_config():
+    ### BEGIN SOLUTION
+    return toy_gan.CONFIGS["collapsing"].replace(lr_d=2e-4)
+    ### END SOLUTION
+
+
+# %%
+from coursekit.checks.week03 import check_toy_gan_rescue
+
+check_toy_gan_rescue(rescue_config)
+
 # %% [markdown] tags=["slide"]
 # ## 정리
 #

@@ -78,3 +78,41 @@ def test_conv_layer_wrong_answers(capsys):
         (c_out, -(-(size + 2 * p - k) // s) + 1, -(-(size + 2 * p - k) // s) + 1), c_out * (c_in * k * k + 1))
     assert not check_conv_layer(ceil)
     assert "내림" in capsys.readouterr().out
+
+
+# --- exercise 4 (open): the faceswap-GAN encoder's layers ------------------------------------
+
+from coursekit.checks.week02 import check_encoder_plan
+
+
+def encoder_plan():
+    return [(3, 128, 1, 32), (128, 256, 1, 16), (256, 512, 1, 8), (512, 1024, 1, 4)]
+
+
+def test_encoder_plan_accepts_the_lecture_encoder_and_counts_its_parameters(checker_verdict, capsys):
+    checker_verdict.accepts(check_encoder_plan, encoder_plan)
+    check_encoder_plan(encoder_plan)
+    out = capsys.readouterr().out
+    assert "6,198,528" in out and "64 → 32 → 16 → 8 → 4" in out
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (lambda: [(3, 128, 0, 31), (128, 256, 0, 15), (256, 512, 0, 7), (512, 1024, 0, 3)], ["3x3", "padding"]),
+        (lambda: [(3, 128, 1, 32), (128, 256, 1, 16), (256, 512, 1, 8)], ["8x8", "층이 모자랍니다"]),
+        (lambda: encoder_plan() + [(1024, 2048, 1, 2)], ["2x2", "층이 많습니다"]),
+        (lambda: [(3, 128, 1, 32), (128, 256, 1, 16), (256, 512, 1, 9), (512, 1024, 1, 4)], ["층 3", "8x8", "9"]),
+        (lambda: [(3, 128, 1, 32), (256, 256, 1, 16), (256, 512, 1, 8), (512, 1024, 1, 4)], ["층 2", "128"]),
+        (lambda: [(1, 128, 1, 32), (128, 256, 1, 16), (256, 512, 1, 8), (512, 1024, 1, 4)], ["RGB", "3"]),
+        (lambda: [(3, 128, 1, 32), (128, 384, 1, 16), (384, 512, 1, 8), (512, 1024, 1, 4)], ["두 배"]),
+        (lambda: [(3, 64, 1, 32), (64, 128, 1, 16), (128, 256, 1, 8), (256, 512, 1, 4)], ["1024"]),
+        (lambda: [(3, 128, 1)], ["네 값"]),
+        (lambda: [], ["비어"]),
+        (lambda: None, ["return"]),
+        (lambda: [(3, 128, -1, 30)], ["padding"]),
+        (lambda: [(3.5, 128, 1, 32)], ["정수"]),
+    ],
+)
+def test_encoder_plan_wrong_answers(answer, expected, checker_verdict):
+    checker_verdict.rejects(check_encoder_plan, answer, expected)

@@ -176,3 +176,52 @@ def test_modes_covered_wrong_answers(answer, expected, checker_verdict):
 def test_modes_covered_accepts_a_tensor_count(capsys):
     assert check_modes_covered(lambda s, m, std: torch.tensor(modes_covered(s, m, std)))
     assert "✅" in capsys.readouterr().out
+
+
+# --- exercise 4 (open): rescue the collapsing toy GAN without touching lr_g ------------------
+
+from coursekit.checks.week03 import check_toy_gan_rescue
+from coursekit.models import toy_gan
+
+
+def test_toy_gan_rescue_accepts_a_slower_discriminator(capsys):
+    """Trains for real (seeds 1 and 2, about 15 s): lr_d = 2e-4 covered 8/8 modes on seeds 0-2."""
+    assert check_toy_gan_rescue(lambda: toy_gan.CONFIGS["collapsing"].replace(lr_d=2e-4))
+    out = capsys.readouterr().out
+    assert "✅ 통과" in out and "lr_d=0.0002" in out
+
+
+def test_toy_gan_rescue_reports_an_unwritten_answer(checker_verdict):
+    def placeholder():
+        raise NotImplementedError
+
+    checker_verdict.rejects(check_toy_gan_rescue, placeholder, ["NotImplementedError"])
+
+
+def test_toy_gan_rescue_rejects_the_collapsing_preset_by_its_mode_count(checker_verdict):
+    checker_verdict.rejects(check_toy_gan_rescue, lambda: toy_gan.CONFIGS["collapsing"], ["바꾼 것이 없습니다"])
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (lambda: toy_gan.CONFIGS["covering"], ["lr_g", "1e-4"]),
+        (lambda: toy_gan.CONFIGS["collapsing"].replace(steps=4000), ["steps", "2000"]),
+        (lambda: toy_gan.CONFIGS["collapsing"].replace(hidden=512), ["hidden", "256"]),
+        (lambda: toy_gan.CONFIGS["collapsing"].replace(batch_size=1024), ["batch_size", "512"]),
+        (lambda: toy_gan.CONFIGS["collapsing"].replace(data_size=256, batch_size=256), ["data_size"]),
+        (lambda: {"lr_d": 2e-4}, ["ToyConfig"]),
+        (lambda: None, ["return"]),
+    ],
+)
+def test_toy_gan_rescue_refuses_changes_outside_the_rules(answer, expected, checker_verdict):
+    checker_verdict.rejects(check_toy_gan_rescue, answer, expected)
+
+
+def test_toy_gan_rescue_fails_a_config_that_still_collapses(checker_verdict, monkeypatch):
+    import coursekit.checks.week03 as week03
+
+    monkeypatch.setattr(week03, "_modes_after_training", lambda config, seed: {1: 8, 2: 5}[seed])
+    checker_verdict.rejects(
+        check_toy_gan_rescue, lambda: toy_gan.CONFIGS["collapsing"].replace(d_steps=2), ["시드 2", "5", "7"]
+    )

@@ -13,7 +13,7 @@ from ..latent import lerp, slerp
 from ..ring import mode_report, ring_modes, sample_ring
 from . import Failed, call, checker
 
-__all__ = ["ATOL", "check_gan_losses", "check_slerp", "check_modes_covered"]
+__all__ = ["ATOL", "check_gan_losses", "check_slerp", "check_modes_covered", "check_toy_gan_rescue"]
 
 ATOL = 1e-4
 
@@ -332,3 +332,59 @@ def check_modes_covered(answer) -> str:
             + (hint or "각 샘플을 가장 가까운 모드에 배정하고, 3·std 이내인 샘플만 세어, n의 1% 이상 받은 모드를 세세요")
         )
     return "여덟 가지 샘플 모두 ring.mode_report의 modes_covered와 같습니다 (3σ 조건과 1% 기준 모두 맞음)"
+
+
+# Exercise 4's rules: the collapsing preset's generator learning rate, data and
+# step budget stay; the networks and batch stay small enough for the checker to
+# train twice in about 15 s on a laptop CPU.
+RESCUE_SEEDS = (1, 2)
+RESCUE_MIN_MODES = 7
+RESCUE_LIMITS = {"steps": 2000, "hidden": 256, "layers": 4, "batch_size": 512}
+
+
+def _modes_after_training(config, seed: int) -> int:
+    from ..gan_training import train_toy_gan
+    from ..models import toy_gan
+
+    G, _, _ = train_toy_gan(config, seed=seed)
+    return mode_report(toy_gan.sample(G, 2000, seed=2)).modes_covered
+
+
+@checker("연습 4 · 붕괴하는 설정 살리기 (열린 문제)")
+def check_toy_gan_rescue(answer) -> str:
+    """Exercise 4 (open): ``answer()`` returns a ``ToyConfig`` that keeps the collapsing preset's
+    ``lr_g`` (1e-4), data and at most 2,000 steps, yet covers at least 7 of 8 modes.
+
+    The config is trained on seeds 1 and 2 (the lesson's live runs use seed 0)
+    and each run's 2,000 samples are judged by ``ring.mode_report``. Only the
+    verdict and the changed settings are printed: the exact mode count of a
+    fresh training run differs between CPUs.
+    """
+    from ..models import toy_gan
+
+    config = call(answer)
+    if config is None:
+        raise Failed("함수가 아무것도 돌려주지 않았습니다 (return을 잊었나요?)")
+    if not isinstance(config, toy_gan.ToyConfig):
+        raise Failed(f"ToyConfig를 돌려주세요, 예: toy_gan.CONFIGS['collapsing'].replace(...) (받은 것: {type(config).__name__})")
+    base = toy_gan.CONFIGS["collapsing"]
+    if config.lr_g != base.lr_g:
+        raise Failed(f"생성자의 학습률 lr_g는 1e-4 그대로 두어야 합니다 (받은 것: {config.lr_g:g}). 다른 손잡이를 찾으세요")
+    if config.data_size != base.data_size:
+        raise Failed(f"데이터(data_size={base.data_size})는 바꾸지 마세요 (받은 것: {config.data_size})")
+    for name, limit in RESCUE_LIMITS.items():
+        if getattr(config, name) > limit:
+            raise Failed(f"{name}은(는) {limit} 이하로 두세요 (받은 것: {getattr(config, name)}). 확인 셀이 두 번 학습합니다")
+    changed = {k: v for k, v in config.as_dict().items() if v != base.as_dict()[k]}
+    if not changed:
+        raise Failed("붕괴하는 설정에서 바꾼 것이 없습니다. 2절에서 본 대로 이 설정은 모드 3개 이하에 몰립니다")
+    for seed in RESCUE_SEEDS:
+        modes = _modes_after_training(config, seed)
+        if modes < RESCUE_MIN_MODES:
+            raise Failed(
+                f"시드 {seed}에서 덮은 모드가 {modes}/8입니다 ({RESCUE_MIN_MODES}개 이상이어야 통과). "
+                "판별자와 생성자 가운데 누가 너무 빨리 배우는지 생각해 보세요"
+            )
+    what = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in changed.items())
+    seeds = ", ".join(str(s) for s in RESCUE_SEEDS)
+    return f"{what}(으)로 시드 {seeds} 모두 8개 중 {RESCUE_MIN_MODES}개 이상의 모드를 덮었습니다 (lr_g = 1e-4 그대로)"
