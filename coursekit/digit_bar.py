@@ -17,7 +17,7 @@ import torch
 
 from . import datasets, metrics
 
-__all__ = ["BAR", "MARGIN", "EVAL_COUNT", "EVAL_SEEDS", "EVAL_SEED", "VALIDATION_SEED", "measure", "evaluate",
+__all__ = ["BAR", "MARGIN", "EVAL_COUNT", "EVAL_SEEDS", "EVAL_SEED", "VALIDATION_SEED", "measure", "evaluate", "aggregate",
            "check_bar", "check_bar_on_seeds"]
 
 EVAL_COUNT = 1000
@@ -58,7 +58,14 @@ def evaluate(generator, *, count: int = EVAL_COUNT, seeds=EVAL_SEEDS) -> dict[st
     highest for ``max_class_share``, ``not_digit`` and ``feature_distance``),
     and every single value as ``<measure>_seed<seed>``.
     """
-    per_seed = {seed: measure(generator.sample(count, seed)) for seed in seeds}
+    return aggregate({seed: measure(generator.sample(count, seed)) for seed in seeds})
+
+
+def aggregate(per_seed: dict[int, dict[str, float]]) -> dict[str, float]:
+    """Median, worst and single values of the measures of several seeds, named as :func:`evaluate` names them."""
+    if not per_seed:
+        raise ValueError("aggregate needs the measures of at least one seed")
+    seeds = list(per_seed)
     result: dict[str, float] = {}
     for key in per_seed[seeds[0]]:
         values = [per_seed[seed][key] for seed in seeds]

@@ -49,12 +49,17 @@ class ShippedGenerator:
         import torch
 
         with torch.no_grad():
-            images = self.load().sample(n, seed)
+            drawn = self.load().sample(n, seed, **{k: options[k] for k in given})
+        images, labels = drawn if isinstance(drawn, tuple) else (drawn, None)
         images = images.detach().cpu().float().numpy()
         expected = (n, 1, self.image_size, self.image_size)
         if images.shape != expected or not (np.isfinite(images).all() and images.min() >= 0 and images.max() <= 1):
             raise RuntimeError(f"{self.name} gave images of shape {images.shape} outside [0, 1]; expected {expected}")
-        return images, None
+        if labels is not None:
+            labels = np.asarray(labels.cpu() if hasattr(labels, "cpu") else labels, dtype=np.int64)
+            if labels.shape != (n,):
+                raise RuntimeError(f"{self.name} gave labels of shape {labels.shape}; expected ({n},)")
+        return images, labels
 
 
 GENERATORS = {
@@ -66,6 +71,9 @@ GENERATORS = {
         ShippedGenerator("vae2d", "the week-5 VAE with a 2-D latent (digits, unconditional)", "coursekit.models.vae:load"),
         ShippedGenerator("vae", "the week-5 spatial VAE, decoding prior noise (4x7x7 latents; week 6 diffuses in them)",
                          "coursekit.models.vae:load_spatial"),
+        ShippedGenerator("ddpm", "the week-6 class-conditional pixel-space diffusion model (DDIM, guided; "
+                         "without --label an equal share of each digit)", "coursekit.recipes.ddpm:load",
+                         options=OPTIONS),
     )
 }
 

@@ -176,8 +176,9 @@ def test_ddpm_step_equals_diffusers(theirs_kind, clip, name):
 
 @pytest.mark.parametrize("eta", [0.0, 1.0, 0.5])
 @pytest.mark.parametrize("spacing, steps", [("leading", 50), ("trailing", 50), ("leading", 20), ("trailing", 10)])
-@pytest.mark.parametrize("theirs_kind, clip", [("epsilon", False), ("epsilon", True), ("v_prediction", False)])
-def test_ddim_steps_equal_diffusers(eta, spacing, steps, theirs_kind, clip):
+@pytest.mark.parametrize("theirs_kind, clip, clipped_eps", [("epsilon", False, True), ("epsilon", True, False),
+                                                           ("epsilon", True, True), ("v_prediction", True, True)])
+def test_ddim_steps_equal_diffusers(eta, spacing, steps, theirs_kind, clip, clipped_eps):
     theirs = ddim_scheduler("linear", theirs_kind, clip, spacing)
     theirs.set_timesteps(steps)
     plan = dif.timesteps(T, steps, spacing)
@@ -188,9 +189,9 @@ def test_ddim_steps_equal_diffusers(eta, spacing, steps, theirs_kind, clip):
         t, t_prev = plan[i], (plan[i + 1] if i + 1 < len(plan) else -1)
         output, xt = batch(100 + i)
         noise = torch.randn(xt.shape, generator=torch.Generator().manual_seed(i))
-        out = theirs.step(output, t, xt, eta=eta, variance_noise=noise)
+        out = theirs.step(output, t, xt, eta=eta, variance_noise=noise, use_clipped_model_output=clipped_eps)
         x_prev, _ = dif.ddim_step(schedule, output, xt, t, t_prev, eta=eta, noise=noise if eta else None,
-                                  prediction=KIND[theirs_kind], clip=1.0 if clip else None)
+                                  prediction=KIND[theirs_kind], clip=1.0 if clip else None, clipped_eps=clipped_eps)
         assert torch.allclose(x_prev, out.prev_sample.float(), atol=ATOL), (t, (x_prev - out.prev_sample).abs().max())
 
 

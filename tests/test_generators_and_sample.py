@@ -23,7 +23,7 @@ def test_sample_command_writes_what_the_generator_draws(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["nope"], "no shipped generator named 'nope'; there are: dcgan, stylegan, vae, vae2d"),
+    (["nope"], "no shipped generator named 'nope'; there are: dcgan, ddpm, stylegan, vae, vae2d"),
     (["dcgan", "--label", "3"], "dcgan has no option --label (it takes none)"),
     (["stylegan", "--guidance", "2", "--steps", "10"], "has no option --guidance, --steps"),
     (["dcgan", "-n", "0"], "from 1 to 100000"),
@@ -64,7 +64,7 @@ def test_sample_command_unwritable_paths(tmp_path, capsys):
 def test_listing_generators_imports_no_model_code():
     code = "import sys, coursekit.generators as g; print(sorted(g.GENERATORS)); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split("\n")[:2] == ["['dcgan', 'stylegan', 'vae', 'vae2d']", "False"]
+    assert out.split("\n")[:2] == ["['dcgan', 'ddpm', 'stylegan', 'vae', 'vae2d']", "False"]
 
 
 def test_generator_sample_bad_input():

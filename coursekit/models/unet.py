@@ -6,7 +6,7 @@ class label. Its parts, as in DDPM's and Stable Diffusion's UNets, in miniature:
 - a **time embedding**: t as sines and cosines at many frequencies, then an MLP;
 - a **class embedding** with one extra "null" class (index ``num_classes``),
   the empty prompt that classifier-free guidance compares against;
-- **residual blocks** that add both embeddings to every feature map;
+- **residual blocks** whose normalisation both embeddings scale and shift;
 - **self-attention** at the lowest resolution (7x7: 49 positions), optional;
 - a **down path** (28 -> 14 -> 7) whose features are handed over the **skip
   connections** to the **up path** (7 -> 14 -> 28).
@@ -38,12 +38,13 @@ def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10_000.0) 
 
 
 class ResBlock(nn.Module):
-    """GroupNorm-SiLU-conv twice, the (time + class) embedding added in between, and a skip path."""
+    """GroupNorm-SiLU-conv twice and a skip path; the (time + class) embedding scales and shifts the
+    second normalisation (adaptive group norm, as in improved DDPM), channel by channel."""
 
     def __init__(self, c_in: int, c_out: int, emb_dim: int, groups: int, dropout: float):
         super().__init__()
         self.norm1, self.conv1 = nn.GroupNorm(groups, c_in), nn.Conv2d(c_in, c_out, 3, padding=1)
-        self.emb = nn.Linear(emb_dim, c_out)
+        self.emb = nn.Linear(emb_dim, 2 * c_out)  # a scale and a shift per channel
         self.norm2, self.conv2 = nn.GroupNorm(groups, c_out), nn.Conv2d(c_out, c_out, 3, padding=1)
         self.dropout = nn.Dropout(dropout)
         self.skip = nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
@@ -52,8 +53,9 @@ class ResBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, emb: torch.Tensor) -> torch.Tensor:
         h = self.conv1(F.silu(self.norm1(x)))
-        h = h + self.emb(emb)[:, :, None, None]  # the same shift over every pixel of a channel
-        h = self.conv2(self.dropout(F.silu(self.norm2(h))))
+        scale, shift = self.emb(emb)[:, :, None, None].chunk(2, dim=1)  # the same over every pixel of a channel
+        h = self.norm2(h) * (1 + scale) + shift
+        h = self.conv2(self.dropout(F.silu(h)))
         return self.skip(x) + h
 
 

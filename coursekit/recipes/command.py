@@ -43,6 +43,7 @@ RECIPES = {
                        ("loss", "nll", "kl")),
     "vqvae": Recipe("vqvae", "train_vqvae", "the VQ-VAE in miniature of week 5", ("loss", "nll")),
     "vae": Recipe("vae", "train_spatial_vae", "the spatial VAE of week 5 (4x7x7 latents for week 6)", ("loss", "nll", "kl")),
+    "ddpm": Recipe("ddpm", "train_ddpm", "the class-conditional pixel-space diffusion model of week 6", ("loss",)),
 }
 
 

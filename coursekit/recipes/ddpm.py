@@ -1,0 +1,66 @@
+"""Train week 6's class-conditional pixel-space diffusion model (``coursekit train ddpm``) and measure it.
+
+A :class:`coursekit.models.unet.UNet` (widths 32/64/64, attention at 7x7,
+0.52M parameters) on the 4,000 training digits scaled to [−1, 1]: the cosine
+noise schedule over 1,000 steps, v-prediction, min-SNR-5 loss weighting, 10 %
+of the labels dropped to the null class (for classifier-free guidance), AdamW
+at 2e-3 with a 200-step warm-up and a cosine decay, batch 64, EMA 0.999. The
+EMA copy is shipped inside a :class:`coursekit.diffusion.pipeline.DigitDiffusion`
+with the sampling defaults it is measured with (DDIM, 20 steps, guidance
+scale ``GUIDANCE``, chosen on ``digit_bar.VALIDATION_SEED`` only). Measured by
+:func:`coursekit.diffusion.measures.evaluate`; bar
+:data:`coursekit.diffusion.measures.BAR`.
+"""
+
+from __future__ import annotations
+
+from .. import datasets
+from ..checkpoints import load_checkpoint, recorded_settings
+from ..diffusion.measures import evaluate as _evaluate
+from ..diffusion.pipeline import DigitDiffusion
+from ..diffusion.training import train_diffusion
+from ..env import seed_everything
+from ..models.unet import UNet
+from ..train import History
+
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "SETTINGS", "build", "train_ddpm", "evaluate", "load"]
+
+COMMAND = "coursekit train ddpm"
+NAME = "ddpm"
+DEFAULTS = {"steps": 4000, "seed": 0}
+SETTINGS = {
+    "model": "UNet", "channels": (32, 64, 64), "attention": True, "emb_dim": 128,
+    "schedule": "cosine", "num_train_steps": 1000, "prediction": "v", "min_snr": 5.0, "p_uncond": 0.1,
+    "lr": 2e-3, "warmup": 200, "batch_size": 64, "ema": 0.999,
+    "guidance": 2.0, "sampling_steps": 20,
+}
+
+
+def build(settings: dict = SETTINGS) -> DigitDiffusion:
+    """A fresh, untrained pipeline with these settings (seed the RNG first)."""
+    net = UNet(channels=tuple(settings["channels"]), attention=settings["attention"], emb_dim=settings["emb_dim"])
+    return DigitDiffusion(net, schedule=settings["schedule"], num_train_steps=settings["num_train_steps"],
+                          prediction=settings["prediction"], guidance=settings["guidance"],
+                          steps=settings["sampling_steps"])
+
+
+def train_ddpm(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed"], device=None,
+               progress: bool = True) -> tuple[DigitDiffusion, History]:
+    """Train from scratch; returns ``(pipeline around the EMA network, history)`` in eval mode on the CPU."""
+    seed_everything(seed)
+    pipeline = build()
+    images, labels = datasets.digits("train")
+    ema, history = train_diffusion(pipeline.net, images * 2 - 1, labels, pipeline.schedule, SETTINGS, steps=steps,
+                                   seed=seed, device=device, progress=progress)
+    pipeline.net = ema
+    return pipeline.eval(), history
+
+
+def evaluate(model: DigitDiffusion) -> dict[str, float]:
+    """The bar's measures on 100 samples per class for each of the bar's seeds (DDIM, the shipped defaults)."""
+    return _evaluate(model)
+
+
+def load(*, directory=None) -> DigitDiffusion:
+    """The shipped pixel-space diffusion pipeline (checkpoint ``ddpm``), in eval mode."""
+    return load_checkpoint(NAME, build(recorded_settings(NAME, directory)), directory=directory).eval()
