@@ -114,3 +114,22 @@ def test_sample_command_serves_the_week5_vaes(tmp_path, capsys, name):
     np.testing.assert_array_equal(data["images"], generators.get(name).load().sample(6, 2).numpy())
     assert cli.main(["sample", name, "-n", "2", "--steps", "5", "--out", str(tmp_path / "x.npz")]) == 1
     assert f"{name} has no option --steps" in capsys.readouterr().err
+
+
+def test_sample_command_serves_the_diffusion_model_with_its_options(tmp_path, capsys):
+    out = tmp_path / "ddpm.npz"
+    argv = ["sample", "ddpm", "-n", "4", "--seed", "5", "--label", "7", "--guidance", "2", "--steps", "5"]
+    assert cli.main([*argv, "--out", str(out)]) == 0
+    data = np.load(out)
+    assert set(data.files) == {"images", "labels"} and data["labels"].tolist() == [7, 7, 7, 7]
+    assert data["images"].shape == (4, 1, 28, 28) and data["images"].dtype == np.float32
+    from coursekit.recipes import ddpm
+
+    model = ddpm.load()
+    expected = model.generate(torch.full((4,), 7), seed=5, guidance=2.0, steps=5).numpy()
+    np.testing.assert_array_equal(data["images"], expected)
+    assert not np.array_equal(expected, model.generate(torch.full((4,), 7), seed=5, guidance=1.0, steps=5).numpy())
+    assert cli.main(["sample", "ddpm", "-n", "10", "--steps", "3", "--out", str(out)]) == 0
+    assert np.load(out)["labels"].tolist() == list(range(10))
+    assert cli.main(["sample", "ddpm", "-n", "2", "--label", "12", "--out", str(out)]) == 1
+    assert "[0, 9]" in capsys.readouterr().err

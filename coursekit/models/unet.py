@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["UNet", "timestep_embedding"]
+__all__ = ["UNet", "ResBlock", "SelfAttention", "timestep_embedding"]
 
 
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10_000.0) -> torch.Tensor:

@@ -2,14 +2,19 @@
 
 A :class:`coursekit.models.unet.UNet` (widths 32/64/64, attention at 7x7,
 0.52M parameters) on the 4,000 training digits scaled to [−1, 1]: the cosine
-noise schedule over 1,000 steps, v-prediction, min-SNR-5 loss weighting, 10 %
+noise schedule over 1,000 steps, ε-prediction, min-SNR-5 loss weighting, 10 %
 of the labels dropped to the null class (for classifier-free guidance), AdamW
 at 2e-3 with a 200-step warm-up and a cosine decay, batch 64, EMA 0.999. The
 EMA copy is shipped inside a :class:`coursekit.diffusion.pipeline.DigitDiffusion`
 with the sampling defaults it is measured with (DDIM, 20 steps, guidance
-scale ``GUIDANCE``, chosen on ``digit_bar.VALIDATION_SEED`` only). Measured by
+scale 2, chosen on ``digit_bar.VALIDATION_SEED`` only). Measured by
 :func:`coursekit.diffusion.measures.evaluate`; bar
 :data:`coursekit.diffusion.measures.BAR`.
+
+How the settings were chosen (200 samples of the validation seed, DDIM 20
+steps, the same 4,000 steps at one thread): ε-prediction reached 98.5 %
+conditional accuracy and 96.5 % confident digits at guidance 2 (97.5 / 95.5 at
+3, 82 / 78 without guidance); v-prediction 96.5 / 94 at 2 and 3.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ NAME = "ddpm"
 DEFAULTS = {"steps": 4000, "seed": 0}
 SETTINGS = {
     "model": "UNet", "channels": (32, 64, 64), "attention": True, "emb_dim": 128,
-    "schedule": "cosine", "num_train_steps": 1000, "prediction": "v", "min_snr": 5.0, "p_uncond": 0.1,
+    "schedule": "cosine", "num_train_steps": 1000, "prediction": "epsilon", "min_snr": 5.0, "p_uncond": 0.1,
     "lr": 2e-3, "warmup": 200, "batch_size": 64, "ema": 0.999,
     "guidance": 2.0, "sampling_steps": 20,
 }
