@@ -27,6 +27,14 @@ def _check_images(name: str, x) -> torch.Tensor:
     return x
 
 
+def _check_like(name: str, x, like_name: str, like) -> tuple[torch.Tensor, torch.Tensor]:
+    """Both image batches checked, and ``x`` of the shape of ``like``; returns ``(x, like)``."""
+    x, like = _check_images(name, x), _check_images(like_name, like)
+    if x.shape != like.shape:
+        raise ValueError(f"{name} must have the shape of {like_name} {tuple(like.shape)}, got {tuple(x.shape)}")
+    return x, like
+
+
 def at_step(schedule: NoiseSchedule, t, like: torch.Tensor) -> torch.Tensor:
     """ᾱ_t for ``t`` (an int, or one step per image of ``like``), shaped to broadcast over ``like``.
 
@@ -47,9 +55,7 @@ def on(coefficient: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 def q_sample(schedule: NoiseSchedule, x0: torch.Tensor, t, noise: torch.Tensor) -> torch.Tensor:
     """x_t = √ᾱ_t · x_0 + √(1 − ᾱ_t) · ε: a clean batch noised to step ``t`` in one jump."""
-    x0, noise = _check_images("x0", x0), _check_images("noise", noise)
-    if noise.shape != x0.shape:
-        raise ValueError(f"noise must have the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}")
+    noise, x0 = _check_like("noise", noise, "x0", x0)
     if bool((torch.as_tensor(t) < 0).any()):
         raise ValueError(f"t must be >= 0 (step 0 is the first noising step), got {torch.as_tensor(t).tolist()}")
     alpha_bar = at_step(schedule, t, x0)
@@ -62,9 +68,7 @@ def posterior(schedule: NoiseSchedule, x0: torch.Tensor, x_t: torch.Tensor, t, t
     With ᾱ = ᾱ_t, ᾱ' = ᾱ_{t_prev} and β = 1 − ᾱ/ᾱ' (the one-step β when t_prev = t − 1):
     mean = √ᾱ' β / (1 − ᾱ) · x_0 + √(ᾱ/ᾱ') (1 − ᾱ') / (1 − ᾱ) · x_t, variance = (1 − ᾱ') / (1 − ᾱ) · β.
     """
-    x0, x_t = _check_images("x0", x0), _check_images("x_t", x_t)
-    if x0.shape != x_t.shape:
-        raise ValueError(f"x0 {tuple(x0.shape)} and x_t {tuple(x_t.shape)} must have the same shape")
+    x0, x_t = _check_like("x0", x0, "x_t", x_t)
     t_prev = torch.as_tensor(t) - 1 if t_prev is None else torch.as_tensor(t_prev)
     if bool((torch.as_tensor(t_prev) >= torch.as_tensor(t)).any()):
         raise ValueError(f"t_prev must come before t, got t={torch.as_tensor(t).tolist()}, t_prev={t_prev.tolist()}")

@@ -37,6 +37,9 @@ class NoiseSchedule:
         if not bool(((betas > 0) & (betas < 1)).all()):
             raise ValueError("every beta must lie in (0, 1): beta = 0 adds no noise, beta = 1 erases the image")
         object.__setattr__(self, "betas", betas)
+        # derived once: every sampler step reads ᾱ, and the padded copy puts ᾱ_{-1} = 1 at index 0
+        object.__setattr__(self, "_alpha_bars", torch.cumprod(1.0 - betas, 0))
+        object.__setattr__(self, "_padded", torch.cat([torch.ones(1, dtype=torch.float64), self._alpha_bars]))
 
     @property
     def num_steps(self) -> int:
@@ -49,7 +52,7 @@ class NoiseSchedule:
     @property
     def alpha_bars(self) -> torch.Tensor:
         """ᾱ_t: x_t = √ᾱ_t · x_0 + √(1 − ᾱ_t) · ε."""
-        return torch.cumprod(self.alphas, 0)
+        return self._alpha_bars
 
     @property
     def snr(self) -> torch.Tensor:
@@ -64,8 +67,7 @@ class NoiseSchedule:
             raise TypeError(f"t must be integer steps, got {index.dtype}")
         if bool(((index < -1) | (index >= self.num_steps)).any()):
             raise ValueError(f"t must lie in [-1, {self.num_steps - 1}], got {index.tolist()}")
-        padded = torch.cat([torch.ones(1, dtype=torch.float64), self.alpha_bars])
-        return padded[index.long() + 1]
+        return self._padded[index.long() + 1]
 
     def __repr__(self) -> str:
         return f"NoiseSchedule({self.name!r}, T={self.num_steps}, ᾱ_T={float(self.alpha_bars[-1]):.2e})"

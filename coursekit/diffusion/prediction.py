@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from .forward import _check_images, at_step, on
+from .forward import _check_like, at_step, on
 from .noise_schedule import NoiseSchedule
 
 __all__ = ["PREDICTIONS", "training_target", "split_prediction"]
@@ -29,9 +29,7 @@ def _check_kind(prediction: str) -> str:
 def training_target(schedule: NoiseSchedule, x0: torch.Tensor, noise: torch.Tensor, t, prediction: str = "epsilon"):
     """What the network should output for x_t = q_sample(x0, t, noise)."""
     _check_kind(prediction)
-    x0, noise = _check_images("x0", x0), _check_images("noise", noise)
-    if noise.shape != x0.shape:
-        raise ValueError(f"noise must have the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}")
+    noise, x0 = _check_like("noise", noise, "x0", x0)
     if prediction == "epsilon":
         return noise
     if prediction == "sample":
@@ -43,9 +41,7 @@ def training_target(schedule: NoiseSchedule, x0: torch.Tensor, noise: torch.Tens
 def split_prediction(schedule: NoiseSchedule, output: torch.Tensor, x_t: torch.Tensor, t, prediction: str = "epsilon"):
     """``(x0_hat, eps_hat)``: the clean image and the noise that the network's ``output`` implies at x_t."""
     _check_kind(prediction)
-    output, x_t = _check_images("output", output), _check_images("x_t", x_t)
-    if output.shape != x_t.shape:
-        raise ValueError(f"the model output {tuple(output.shape)} must have the shape of x_t {tuple(x_t.shape)}")
+    output, x_t = _check_like("the model output", output, "x_t", x_t)
     alpha_bar = at_step(schedule, t, x_t)
     a, b = on(alpha_bar.sqrt(), x_t), on((1 - alpha_bar).sqrt(), x_t)
     if prediction == "epsilon":

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .forward import _check_images, _check_schedule, at_step, on, posterior
+from .forward import _check_images, _check_like, _check_schedule, at_step, on, posterior
 from .noise_schedule import NoiseSchedule
 from .prediction import split_prediction
 
@@ -55,10 +55,7 @@ def _x0_eps(schedule, output, x_t, t, prediction, clip):
 def _check_noise(noise, like: torch.Tensor, why: str):
     if noise is None:
         raise ValueError(f"noise is needed {why}: pass noise=torch.randn_like(x_t, ...) or use eta=0")
-    noise = _check_images("noise", noise)
-    if noise.shape != like.shape:
-        raise ValueError(f"noise must have the shape of x_t {tuple(like.shape)}, got {tuple(noise.shape)}")
-    return noise
+    return _check_like("noise", noise, "x_t", like)[0]
 
 
 def _check_step(t: int, t_prev: int, schedule: NoiseSchedule) -> tuple[int, int]:
@@ -138,9 +135,10 @@ def sample(model: Callable, shape, schedule: NoiseSchedule, *, steps: int | None
         steps = schedule.num_steps if sampler == "ddpm" else 50
     plan = timesteps(schedule.num_steps, steps, spacing)
     if start_step is not None:
+        smallest = plan[-1]
         plan = [t for t in plan if t <= start_step]
         if not plan:
-            raise ValueError(f"start_step {start_step} is below every sampling step (smallest: {timesteps(schedule.num_steps, steps, spacing)[-1]})")
+            raise ValueError(f"start_step {start_step} is below every sampling step (smallest: {smallest})")
     generator = torch.Generator().manual_seed(seed)
     shape = tuple(shape)
     if x_start is None:

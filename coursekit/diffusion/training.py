@@ -46,7 +46,7 @@ def loss_weight(schedule: NoiseSchedule, t: torch.Tensor, prediction: str, min_s
         return torch.ones(len(t))
     if isinstance(min_snr, bool) or not isinstance(min_snr, (int, float)) or not min_snr > 0:
         raise ValueError(f"min_snr must be a positive number (γ, 5 in the paper) or None, got {min_snr!r}")
-    alpha_bar = schedule.alpha_bar(torch.as_tensor(t, device="cpu"))
+    alpha_bar = schedule.alpha_bar(torch.as_tensor(t, device="cpu"))  # checks the range of t
     snr = alpha_bar / (1 - alpha_bar)
     capped = snr.clamp(max=min_snr)
     weight = {"epsilon": capped / snr, "v": capped / (snr + 1), "sample": capped}[prediction]

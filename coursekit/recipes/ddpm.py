@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .. import datasets
 from ..checkpoints import load_checkpoint, recorded_settings
-from ..diffusion.measures import evaluate as _evaluate
+from ..diffusion.measures import evaluate
 from ..diffusion.pipeline import DigitDiffusion
 from ..diffusion.training import train_diffusion
 from ..env import seed_everything
@@ -59,11 +59,6 @@ def train_ddpm(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed"], 
                                    seed=seed, device=device, progress=progress)
     pipeline.net = ema
     return pipeline.eval(), history
-
-
-def evaluate(model: DigitDiffusion) -> dict[str, float]:
-    """The bar's measures on 100 samples per class for each of the bar's seeds (DDIM, the shipped defaults)."""
-    return _evaluate(model)
 
 
 def load(*, directory=None) -> DigitDiffusion:
