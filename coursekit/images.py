@@ -16,7 +16,7 @@ import numpy as np
 
 __all__ = [
     "CANONICAL", "BGRImage", "ImageError", "check_image", "to_uint8", "to_float", "gray_to_rgb", "load",
-    "to_bgr", "to_rgb", "read_bgr", "grid", "mosaic", "show"
+    "to_bgr", "to_rgb", "read_bgr", "grid", "mosaic", "draw_mosaic", "show"
 ]
 
 CANONICAL = "RGB uint8 array of shape (H, W, 3)"
@@ -316,6 +316,21 @@ def mosaic(images, ncols: int, *, gap: int = 2, fill: float = 0.5) -> np.ndarray
         r, c = divmod(i, ncols)
         out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = tile
     return out
+
+
+def draw_mosaic(images, ncols: int, *, title: str | None = None, size: float | None = None, ax=None):
+    """Draw :func:`mosaic` of gray digits in [0, 1] on ``ax`` (a new figure ``size`` inches wide if None); returns ax."""
+    import matplotlib.pyplot as plt
+
+    picture = mosaic(images, ncols)
+    if ax is None:
+        width = size or min(12, 0.55 * ncols)
+        _, ax = plt.subplots(figsize=(width, width * picture.shape[0] / picture.shape[1]))
+    ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def _per_image(value, count: int, name: str, valid) -> list:

@@ -38,7 +38,7 @@ from .models.classifier import load as load_classifier
 __all__ = [
     "CHECKPOINT", "CONFIDENCE", "COVERAGE_SHARE", "MIN_FOR_COVARIANCE", "reference_classifier",
     "check_digits", "probabilities", "features", "DigitScore", "classifier_score", "conditional_accuracy",
-    "frechet_distance", "feature_distance", "crop_padding", "Report", "report"
+    "class_diversity", "frechet_distance", "feature_distance", "crop_padding", "Report", "report"
 ]
 
 CHECKPOINT = "digit_classifier"
@@ -152,6 +152,12 @@ def classifier_score(images, *, classifier=None, confidence: float = CONFIDENCE)
 def conditional_accuracy(images, labels, *, classifier=None) -> float:
     """Share of images whose most likely class is the requested one (``labels``: digits 0-9)."""
     images = check_digits(images)
+    labels = _labels_for(images, labels)
+    predicted = probabilities(images, classifier=classifier).argmax(dim=1)
+    return float((predicted == labels).float().mean())
+
+
+def _labels_for(images: torch.Tensor, labels) -> torch.Tensor:
     labels = torch.as_tensor(np.asarray(labels) if not isinstance(labels, torch.Tensor) else labels)
     if labels.shape != (len(images),):
         raise ValueError(f"labels must have shape ({len(images)},), one per image; got {tuple(labels.shape)}")
@@ -159,8 +165,29 @@ def conditional_accuracy(images, labels, *, classifier=None) -> float:
         raise TypeError(f"labels must be integers 0-9, got {labels.dtype}")
     if len(labels) and (int(labels.min()) < 0 or int(labels.max()) >= DIGIT_CLASSES):
         raise ValueError(f"labels must be digits 0-9, got values in [{int(labels.min())}, {int(labels.max())}]")
-    predicted = probabilities(images, classifier=classifier).argmax(dim=1)
-    return float((predicted == labels.long()).float().mean())
+    return labels.long()
+
+
+def class_diversity(images, labels, *, classifier=None) -> float:
+    """How different the images of one class are from each other: the mean distance between two of them.
+
+    For each class in ``labels`` with at least two images, the mean Euclidean
+    distance between the classifier features of every pair; then the mean over
+    those classes. A generator that draws every "7" alike scores near 0; compare
+    with real digits of the same classes measured the same way.
+    """
+    images = check_digits(images)
+    labels = _labels_for(images, labels)
+    feats = torch.from_numpy(features(images, classifier=classifier))
+    spreads = []
+    for label in labels.unique().tolist():
+        group = feats[labels == label]
+        if len(group) >= 2:
+            distances = torch.cdist(group, group)
+            spreads.append(float(distances.sum() / (len(group) * (len(group) - 1))))
+    if not spreads:
+        raise ValueError("class_diversity needs at least two images of one class")
+    return float(np.mean(spreads))
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:

@@ -310,3 +310,23 @@ def test_guided_model_batches_prompt_and_negative_prompt_in_one_call():
         dif.guided_model(net, torch.tensor([1, 2, 3]), scale=2.0, null_label=10)(x, t)
     with pytest.raises(ValueError, match="int class"):
         dif.guided_model(net, 1.5, scale=2.0, null_label=10)(x, t)
+
+
+def test_sample_clipped_eps_matters_only_when_the_clip_bites():
+    schedule = dif.cosine_schedule()
+    target = torch.full((1, 1, 4, 4), 0.5)
+
+    def overshooting(x, t):  # predicts an x0 of 3: outside [-1, 1], so the clip changes it every step
+        return oracle(schedule, 6 * target)(x, t)
+
+    paths = {}
+    for clipped in (True, False):
+        paths[clipped] = []
+        dif.sample(overshooting, (2, 1, 4, 4), schedule, steps=10, seed=0, clipped_eps=clipped,
+                   after_step=lambda t_prev, x, x0, path=paths[clipped]: path.append(x.clone()))
+    assert not torch.allclose(paths[True][0], paths[False][0])  # the first step already differs
+    inside = oracle(schedule, target)
+    torch.testing.assert_close(dif.sample(inside, (2, 1, 4, 4), schedule, steps=10, seed=0),
+                               dif.sample(inside, (2, 1, 4, 4), schedule, steps=10, seed=0, clipped_eps=False))
+    with pytest.raises(TypeError, match="clipped_eps"):
+        dif.sample(inside, (2, 1, 4, 4), schedule, steps=10, clipped_eps="yes")

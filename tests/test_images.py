@@ -215,3 +215,23 @@ def test_mosaic_places_tiles_in_rows_with_gaps():
         mosaic(np.zeros((2, 3, 4, 4)), 2)
     with pytest.raises(ValueError, match="ncols"):
         mosaic(tiles, 0)
+
+
+def test_draw_mosaic_draws_one_gray_picture_on_given_or_new_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coursekit.images import draw_mosaic, mosaic
+
+    tiles = np.random.default_rng(0).random((6, 28, 28))
+    ax = draw_mosaic(tiles, 3, title="six")
+    assert ax.get_title() == "six" and not ax.axison
+    np.testing.assert_array_equal(ax.images[0].get_array(), mosaic(tiles, 3))
+    assert ax.figure.get_figwidth() == pytest.approx(0.55 * 3)
+    _, given = plt.subplots()
+    assert draw_mosaic(tiles, 2, ax=given) is given
+    with pytest.raises(ValueError, match="gray images"):
+        draw_mosaic(np.zeros((2, 3, 4, 4)), 2)
+    plt.close("all")

@@ -153,3 +153,28 @@ def test_too_few_images_for_a_covariance(test_digits):
         metrics.frechet_distance(np.zeros((100, 3)), np.zeros((100, 4)))
     with pytest.raises(ValueError, match="full-rank"):
         metrics.frechet_distance(np.zeros((3, 4)), np.zeros((100, 4)))
+
+
+def test_class_diversity_is_zero_for_copies_and_real_digits_vary(test_digits):
+    images, labels = test_digits
+    real = metrics.class_diversity(images[::5], labels[::5])
+    copies = images[labels == 3][:1].repeat(20, 1, 1, 1)
+    assert metrics.class_diversity(copies, torch.full((20,), 3)) == pytest.approx(0.0, abs=1e-6)
+    assert real > 1.0
+    # only classes with two or more images count; the single 7 is left out
+    twos = images[labels == 2][:10]
+    mixed = torch.cat([twos, images[labels == 7][:1]])
+    assert metrics.class_diversity(mixed, torch.tensor([2] * 10 + [7])) == pytest.approx(
+        metrics.class_diversity(twos, torch.full((10,), 2)))
+
+
+def test_class_diversity_rejects_bad_labels(test_digits):
+    images = test_digits[0][:4]
+    with pytest.raises(ValueError, match="one per image"):
+        metrics.class_diversity(images, torch.tensor([1, 2]))
+    with pytest.raises(TypeError, match="integers"):
+        metrics.class_diversity(images, torch.zeros(4))
+    with pytest.raises(ValueError, match="digits 0-9"):
+        metrics.class_diversity(images, torch.tensor([1, 2, 3, 10]))
+    with pytest.raises(ValueError, match="at least two images of one class"):
+        metrics.class_diversity(images, torch.tensor([1, 2, 3, 4]))

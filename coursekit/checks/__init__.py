@@ -72,6 +72,8 @@ def call(answer: Callable, *args):
         hint = ""
         if "truth value of an array" in str(err):
             hint = " (배열 조건은 and/or 대신 & | 로 잇고, 비교마다 괄호를 치세요)"
+        elif "must match the size of tensor" in str(err):
+            hint = " (모양이 다른 두 텐서를 곱했습니다: 그림마다 하나인 값 (N,)은 .view(-1, 1, 1, 1)로 바꿔야 (N, C, H, W)에 곱해집니다)"
         elif isinstance(err, OverflowError):
             hint = " (uint8 값은 255를 넘으면 넘칩니다: 먼저 astype(np.float64)로 바꾸세요)"
         raise Failed(f"함수 실행 중 오류 — {type(err).__name__}: {err}{hint}") from None

@@ -8,31 +8,14 @@ import torch
 
 from .. import metrics
 from . import Failed, call, checker
+from .tensors import ATOL, answer_tensor as _tensor, close as _close
 
 __all__ = ["ATOL", "check_reparameterize", "check_gaussian_kl", "check_digit_codes"]
-
-ATOL = 1e-4
 
 
 def _inputs(seed: int, shape=(6, 3)) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     g = torch.Generator().manual_seed(seed)
     return torch.randn(shape, generator=g), torch.randn(shape, generator=g), torch.randn(shape, generator=g)
-
-
-def _tensor(value, name: str, shape) -> torch.Tensor:
-    if value is None:
-        raise Failed(f"{name}가 None입니다 (return을 잊었나요?)")
-    if not isinstance(value, torch.Tensor):
-        raise Failed(f"{name}는 torch 텐서여야 합니다 (받은 것: {type(value).__name__})")
-    if tuple(value.shape) != tuple(shape):
-        raise Failed(f"{name}의 모양이 {tuple(value.shape)}인데 {tuple(shape)}여야 합니다")
-    if not bool(torch.isfinite(value).all()):
-        raise Failed(f"{name}에 NaN이나 무한대가 있습니다")
-    return value
-
-
-def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return bool(torch.allclose(a.detach().double(), b.detach().double(), rtol=ATOL, atol=ATOL))
 
 
 # --- exercise 1 ------------------------------------------------------------------------------

@@ -61,8 +61,11 @@ class DigitDiffusion(nn.Module):
     @torch.no_grad()
     def generate(self, labels, *, seed: int = 0, guidance: float | None = None, steps: int | None = None,
                  negative=None, eta: float = 0.0, sampler: str = "ddim", x_start=None, start_step=None,
-                 after_step=None) -> torch.Tensor:
-        """One image per label (the "prompt"), in [0, 1]; ``negative``: a class to steer away from."""
+                 after_step=None, clipped_eps: bool = True) -> torch.Tensor:
+        """One image per label (the "prompt"), in [0, 1]; ``negative``: a class to steer away from.
+
+        ``clipped_eps=False`` is ``diffusers``' DDIM default (see :func:`.samplers.ddim_step`), for comparison.
+        """
         labels = self._labels(labels, "labels")
         if negative is not None:
             negative = self._labels(torch.as_tensor(negative).reshape(-1).expand(len(labels)), "negative")
@@ -74,7 +77,7 @@ class DigitDiffusion(nn.Module):
         shape = (len(labels), self.net.in_channels, 28, 28)
         x = run_sampler(model, shape, self.schedule, steps=steps, sampler=sampler, eta=eta, seed=seed,
                         prediction=self.prediction, x_start=x_start, start_step=start_step, after_step=after_step,
-                        device=device)
+                        clipped_eps=clipped_eps, device=device)
         return ((x + 1) / 2).clamp(0, 1)
 
     def sample(self, n: int, seed: int = 0, *, label: int | None = None, guidance: float | None = None,

@@ -116,7 +116,7 @@ def ddim_step(schedule: NoiseSchedule, output: torch.Tensor, x_t: torch.Tensor, 
 def sample(model: Callable, shape, schedule: NoiseSchedule, *, steps: int | None = None, sampler: str = "ddim",
            eta: float = 0.0, spacing: str = "leading", seed: int = 0, prediction: str = "epsilon",
            clip: float | None = 1.0, x_start: torch.Tensor | None = None, start_step: int | None = None,
-           after_step: Callable | None = None, device=None) -> torch.Tensor:
+           after_step: Callable | None = None, clipped_eps: bool = True, device=None) -> torch.Tensor:
     """Run a reverse chain with ``model(x, t) -> output`` (``t``: one long step per image) and return x_0.
 
     ``sampler``: ``"ddpm"`` (ancestral; all T steps unless ``steps`` is given) or
@@ -149,6 +149,8 @@ def sample(model: Callable, shape, schedule: NoiseSchedule, *, steps: int | None
             raise ValueError(f"x_start must have shape {shape}, got {tuple(x.shape)}")
     device = torch.device(device) if device is not None else torch.device("cpu")
     x = x.to(device)
+    if not isinstance(clipped_eps, bool):
+        raise TypeError(f"clipped_eps must be True or False, got {clipped_eps!r}")
     for i, t in enumerate(plan):
         t_prev = plan[i + 1] if i + 1 < len(plan) else -1
         with torch.no_grad():
@@ -158,7 +160,8 @@ def sample(model: Callable, shape, schedule: NoiseSchedule, *, steps: int | None
         if sampler == "ddpm":
             x, x0 = ddpm_step(schedule, output, x, t, t_prev=t_prev, noise=noise, prediction=prediction, clip=clip)
         else:
-            x, x0 = ddim_step(schedule, output, x, t, t_prev, eta=eta, noise=noise, prediction=prediction, clip=clip)
+            x, x0 = ddim_step(schedule, output, x, t, t_prev, eta=eta, noise=noise, prediction=prediction, clip=clip,
+                              clipped_eps=clipped_eps)
         if after_step is not None:
             replaced = after_step(t_prev, x, x0)
             x = x if replaced is None else replaced

@@ -25,6 +25,7 @@ from ..diffusion.measures import evaluate
 from ..diffusion.pipeline import DigitDiffusion
 from ..diffusion.training import train_diffusion
 from ..env import seed_everything
+from ..models.library_unet import LibraryUNet
 from ..models.unet import UNet
 from ..train import History
 
@@ -41,9 +42,21 @@ SETTINGS = {
 }
 
 
+NETWORKS = ("UNet", "UNet2DModel")
+
+
 def build(settings: dict = SETTINGS) -> DigitDiffusion:
-    """A fresh, untrained pipeline with these settings (seed the RNG first)."""
-    net = UNet(channels=tuple(settings["channels"]), attention=settings["attention"], emb_dim=settings["emb_dim"])
+    """A fresh, untrained pipeline with these settings (seed the RNG first).
+
+    ``settings["model"]``: ``"UNet"`` (:mod:`coursekit.models.unet`, from scratch)
+    or ``"UNet2DModel"`` (the library's, :mod:`coursekit.models.library_unet`).
+    """
+    if settings["model"] == "UNet":
+        net = UNet(channels=tuple(settings["channels"]), attention=settings["attention"], emb_dim=settings["emb_dim"])
+    elif settings["model"] == "UNet2DModel":
+        net = LibraryUNet(channels=tuple(settings["channels"]), attention=tuple(settings["attention"]))
+    else:
+        raise ValueError(f"model must be one of {NETWORKS}, got {settings['model']!r}")
     return DigitDiffusion(net, schedule=settings["schedule"], num_train_steps=settings["num_train_steps"],
                           prediction=settings["prediction"], guidance=settings["guidance"],
                           steps=settings["sampling_steps"])

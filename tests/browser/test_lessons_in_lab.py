@@ -83,6 +83,10 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
     "05_vae.ipynb": [
         WidgetCheck("latent-pad", "z₁", press_slider("z₁", times=10)),
     ],
+    "06_diffusion.ipynb": [
+        WidgetCheck("noising", "잡음 단계 t", press_slider("잡음 단계 t", times=5)),
+        WidgetCheck("prompt-pad", "시드", press_slider("시드", times=3)),
+    ],
 }
 
 
