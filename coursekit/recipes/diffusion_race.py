@@ -39,7 +39,7 @@ from ..env import seed_everything, set_threads
 from ..train import Callback
 from . import ddpm
 
-__all__ = ["RECIPES", "step_seconds", "race"]
+__all__ = ["RECIPES", "step_seconds", "race", "main"]
 
 RECIPES = {
     "coursekit": dict(ddpm.SETTINGS),
