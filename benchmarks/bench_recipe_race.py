@@ -43,7 +43,8 @@ def report(results: dict[str, dict]) -> list[dict]:
     for r in results.values():
         print(f"{r['recipe']:<10} {r['settings']['model']:<12} {r['parameters'] / 1e6:.2f}M parameters, "
               f"{r['seconds_per_step']:.2f} s/step at batch {r['settings']['batch_size']}, {r['steps']} steps in "
-              f"{r['train_minutes']:.1f} training minutes")
+              f"{r['train_minutes']:.1f} training minutes"
+              + (f"; loss {r['loss_first_50']:.3f} (first 50 steps) -> {r['loss_last_50']:.3f} (last 50)" if "loss_last_50" in r else ""))
         print(f"{'':<10} {'minutes':>8} {'step':>6} {'samples':>8} {'cond. acc.':>11} {'confident':>10}")
         for point in r["curve"]:
             print(f"{'':<10} {point['train_minutes']:>8.1f} {point['step']:>6} {point['samples']:>8} "

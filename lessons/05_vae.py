@@ -21,7 +21,7 @@
 # - 재매개변수화 트릭(reparameterization trick)을 코드로 쓰고, 기울기가 $\mu$와 $\sigma$로 흐르는지 확인할 수 있다.
 # - ELBO = 재구성 − KL을 식에서 코드로 옮기고, 나트(nats) 단위로 보고하고, 합과 평균을 섞는 함정을 설명할 수 있다.
 # - β-VAE의 트레이드오프(trade-off: 재구성 대 사전분포와의 일치)과 VQ-VAE의 코드북을 측정할 수 있다.
-# - 6주차 잠재 확산이 쓸 공간형 잠재(spatial latent)와 스케일 계수(scaling factor)를 Stable Diffusion의 것과 비교할 수 있다.
+# - 7주차 잠재 확산이 쓸 공간형 잠재(spatial latent)와 스케일 계수(scaling factor)를 Stable Diffusion의 것과 비교할 수 있다.
 #
 # **필요한 것**: 2주차의 합성곱, 3주차의 숫자 잣대(`coursekit.metrics`)와 잠재 공간 보간, 공용 훈련 루프 `coursekit.train.fit`.
 
@@ -41,7 +41,7 @@ from coursekit.checkpoints import read_manifest
 from coursekit.datasets import digits, digits_sample
 from coursekit.elbo import gaussian_kl, reconstruction_nll, reparameterize, vae_loss
 from coursekit.image_quality import psnr
-from coursekit.images import mosaic
+from coursekit.images import draw_mosaic, mosaic
 from coursekit.latent import lerp
 from coursekit.models import gan, vae, vqvae
 from coursekit.recipes import ae2d, vae2d
@@ -53,19 +53,6 @@ QUICK = env.mode() == "quick"
 train_images, train_labels = digits("train")
 test_images, test_labels = digits("test")
 COLORS = np.array(CLASS_COLORS) / 255
-
-
-def show_mosaic(images, ncols, title=None, size=None, ax=None):
-    """Gray digits in one image, rows of ncols."""
-    picture = mosaic(images, ncols)
-    if ax is None:
-        width = size or min(12, 0.55 * ncols)
-        _, ax = plt.subplots(figsize=(width, width * picture.shape[0] / picture.shape[1]))
-    ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title)
-    return ax
 
 
 # %% [markdown] tags=["slide"]
@@ -135,7 +122,7 @@ axis = torch.linspace(-3, 3, 15)
 plane = torch.stack(torch.meshgrid(axis, -axis, indexing="xy"), -1).reshape(-1, 2)  # rows from z₂ = +3 down
 fig, axes = plt.subplots(1, 2, figsize=(12, 6.2), layout="constrained")
 for ax, (name, model) in zip(axes, (("평범한 오토인코더", ae_model), ("VAE", vae_model))):
-    show_mosaic(model.decode_images(plane), 15, title=f"{name}: " + r"$z_1, z_2 \in [-3, 3]$ 격자", ax=ax)
+    draw_mosaic(model.decode_images(plane), 15, title=f"{name}: " + r"$z_1, z_2 \in [-3, 3]$ 격자", ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -148,7 +135,7 @@ plt.show()
 prior_samples = {name: model.sample(1000, seed=digit_bar.EVAL_SEED) for name, model in (("AE", ae_model), ("VAE", vae_model))}
 fig, axes = plt.subplots(2, 1, figsize=(10, 1.9), layout="constrained")
 for ax, (name, samples) in zip(axes, prior_samples.items()):
-    show_mosaic(samples[:20], 20, title=f"{'평범한 오토인코더' if name == 'AE' else 'VAE'}: 사전분포 N(0, I)에서 뽑은 코드 20개", ax=ax)
+    draw_mosaic(samples[:20], 20, title=f"{'평범한 오토인코더' if name == 'AE' else 'VAE'}: 사전분포 N(0, I)에서 뽑은 코드 20개", ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -337,7 +324,7 @@ for ax, beta in zip(axes, sweep.betas):
         walk = base.repeat(len(values), 1)
         walk[:, dim] = values
         rows.append(model.decode_images(walk))
-    show_mosaic(torch.cat(rows), len(values), title=f"β = {beta:g}: 가장 많이 쓰는 차원 3개 (행) × −3…3 (열)", ax=ax)
+    draw_mosaic(torch.cat(rows), len(values), title=f"β = {beta:g}: 가장 많이 쓰는 차원 3개 (행) × −3…3 (열)", ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -357,8 +344,8 @@ with torch.no_grad():
 in_latent = reference_vae.decode_images(lerp(mu_a, mu_b, t))
 in_pixels = lerp(a[0], b[0], t)
 fig, axes = plt.subplots(2, 1, figsize=(9, 2.9), layout="constrained")
-show_mosaic(in_latent, 9, title="잠재 공간에서 보간 (β = 1 VAE, 20차원)", ax=axes[0])
-show_mosaic(in_pixels, 9, title="픽셀 공간에서 보간 (두 그림을 겹쳐 섞기)", ax=axes[1])
+draw_mosaic(in_latent, 9, title="잠재 공간에서 보간 (β = 1 VAE, 20차원)", ax=axes[0])
+draw_mosaic(in_pixels, 9, title="픽셀 공간에서 보간 (두 그림을 겹쳐 섞기)", ax=axes[1])
 plt.show()
 reading = lambda images: metrics.probabilities(images).argmax(1).tolist()
 print("분류기가 읽은 숫자 (10 = 숫자 아님), 잠재 공간:", reading(in_latent))
@@ -371,8 +358,8 @@ print("                                   픽셀 공간:", reading(in_pixels))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.4), layout="constrained")
-show_mosaic(vae_model.sample(32, seed=0), 8, title="2차원 VAE", ax=axes[0])
-show_mosaic(reference_vae.sample(32, seed=0), 8, title="20차원 VAE (β = 1)", ax=axes[1])
+draw_mosaic(vae_model.sample(32, seed=0), 8, title="2차원 VAE", ax=axes[0])
+draw_mosaic(reference_vae.sample(32, seed=0), 8, title="20차원 VAE (β = 1)", ax=axes[1])
 plt.show()
 
 # %% [markdown] tags=["slide"]
@@ -430,7 +417,7 @@ ax_bar.set_xlabel("코드북 항목 번호")
 ax_bar.set_ylabel("테스트 숫자의 7x7 위치 중 비율")
 ax_bar.set_title(f"항목 사용: {int((counts > 0).sum())}/{len(counts)}개, 퍼플렉서티 {perplexity:.0f}")
 one_each = test_images[::100]  # 클래스마다 하나 (테스트 숫자는 클래스 순서로 저장)
-show_mosaic(torch.cat([one_each, vq_model.reconstruct(one_each)]), 10,
+draw_mosaic(torch.cat([one_each, vq_model.reconstruct(one_each)]), 10,
             title="위: 진짜, 아래: 49개 정수에서 복원", ax=ax_rec)
 plt.show()
 print(f"테스트 PSNR {psnr(vq_model.reconstruct(test_images), test_images).mean():.0f} dB; 그림 하나 = 49개 정수 × 5비트 = 245비트")
@@ -441,7 +428,7 @@ print(f"테스트 PSNR {psnr(vq_model.reconstruct(test_images), test_images).mea
 # 처음에 인코더 출력에서 멀리 놓여 한 번도 가장 가까운 항목으로 뽑히지 못한 항목은 코드북 손실의 기울기도 받지 못해 그 자리에 머뭅니다. 오른쪽은 정수 49개만으로 되살린 숫자입니다.*
 
 # %% [markdown] tags=["slide"]
-# ## 10. 6주차를 위한 공간형 잠재: Stable Diffusion의 VAE를 작게
+# ## 10. 7주차를 위한 공간형 잠재: Stable Diffusion의 VAE를 작게
 #
 # Stable Diffusion은 512x512x3 그림을 직접 확산하지 않고, VAE로 64x64x4 **잠재 그림**으로 줄인 뒤 그 안에서 확산합니다 (8배 축소, 4채널).
 # 잠재도 그림 모양이라서 합성곱 UNet이 그대로 다룰 수 있습니다. (Stable Diffusion의 VAE가 11절의 VAE처럼 흐릿하지 않은 것은 KL 가중치가 작아서만이 아니라,
@@ -487,7 +474,7 @@ from diffusers import AutoencoderKL
 tiny_kl = AutoencoderKL(in_channels=1, out_channels=1, down_block_types=("DownEncoderBlock2D",) * 2,
                         up_block_types=("UpDecoderBlock2D",) * 2, block_out_channels=(32, 64), latent_channels=4,
                         layers_per_block=1, norm_num_groups=32, sample_size=32)
-padded = F.pad(test_images[::500], (2, 2, 2, 2))  # 6주차 diffusers 모델과 같은 32x32 (이 2블록 모델은 28x28도 받습니다)
+padded = F.pad(test_images[::500], (2, 2, 2, 2))  # 32x32로 채웁니다 (이 2블록 모델은 28x28도 받습니다)
 with torch.no_grad():
     posterior = tiny_kl.encode(padded).latent_dist
     decoded = tiny_kl.decode(posterior.sample(generator=torch.Generator().manual_seed(0))).sample
@@ -505,7 +492,7 @@ print(f"| 스케일 계수 | 0.18215 | {spatial.scaling_factor.item():.2f} | (�
 
 # %% [markdown]
 # `AutoencoderKL`은 블록마다 ResNet 블록과 GroupNorm을 쓰고 마지막 블록을 뺀 블록 뒤에서 크기를 반으로 줄입니다. 블록이 2개이면 한 번(32 → 16) 줄고,
-# Stable Diffusion의 VAE는 블록 4개(128, 256, 512, 512 채널)로 세 번(512 → 64) 줄입니다. 6주차에서는 이미 학습해 둔 `SpatialVAE`의 4x7x7 잠재에서 확산합니다.
+# Stable Diffusion의 VAE는 블록 4개(128, 256, 512, 512 채널)로 세 번(512 → 64) 줄입니다. 7주차에서는 이미 학습해 둔 `SpatialVAE`의 4x7x7 잠재에서 확산합니다.
 
 # %% [markdown] tags=["slide"]
 # ## 11. VAE의 샘플은 왜 흐릿할까
@@ -519,7 +506,7 @@ points = torch.tensor([[0.0, 0.0], [1.0, -0.5], [-1.0, 1.0], [0.5, 1.5]])
 decoded_points = vae_model.decode_images(points)
 neighbour_means = torch.stack([train_images[torch.cdist(p[None], train_codes)[0].topk(20, largest=False).indices].mean(0)
                                for p in points])
-show_mosaic(torch.cat([decoded_points, neighbour_means]), 4, title="위: 디코더 출력, 아래: 가장 가까운 학습 숫자 20개의 평균", size=6)
+draw_mosaic(torch.cat([decoded_points, neighbour_means]), 4, title="위: 디코더 출력, 아래: 가장 가까운 학습 숫자 20개의 평균", size=6)
 plt.show()
 print("두 줄의 픽셀 차이 (평균 절댓값):", round(float((decoded_points - neighbour_means).abs().mean()), 2))
 
@@ -546,7 +533,7 @@ print("\n".join(lines))
 # %% [markdown] tags=["slide"]
 # 표가 강의의 문장 "VAE는 생성할 수 있지만 GAN보다 흐릿하다"를 숫자로 옮깁니다. VAE 샘플은 획의 상당 부분이 회색이고, 특징 거리도 DCGAN보다 멉니다.
 # 대신 VAE는 인코더가 있어 진짜 그림을 코드로 바꿀 수 있고(GAN에는 없음), 음의 ELBO라는 확률적 점수가 있으며, 학습이 GAN보다 훨씬 안정적입니다.
-# 6주차의 잠재 확산은 두 장점을 합칩니다: VAE로 작은 잠재를 얻고, 그 잠재의 분포는 흐릿한 평균 대신 확산 모델이 배웁니다.
+# 7주차의 잠재 확산은 두 장점을 합칩니다: VAE로 작은 잠재를 얻고, 그 잠재의 분포는 흐릿한 평균 대신 확산 모델이 배웁니다.
 
 # %% [markdown] tags=["slide"]
 # ## 12. 연습 문제
@@ -611,4 +598,4 @@ check_digit_codes(digit_codes, vae_model)
 # - β는 재구성과 생성 사이를 오갑니다. VQ-VAE는 연속 코드 대신 코드북의 정수를 씁니다.
 # - VAE의 출력은 가능도의 평균이라 흐릿합니다. Stable Diffusion은 VAE의 작은 잠재 공간만 빌리고, 그 안의 분포는 확산 모델에 맡깁니다.
 #
-# **다음 주(6주차)**: 잡음을 한 단계씩 더하고 되돌리는 **확산 모델**(diffusion model)을 만들고, 이번 주의 4x7x7 잠재에서 확산하는 Stable Diffusion의 축소판을 만듭니다.
+# **다음 주(6주차)**: 잡음을 한 단계씩 더하고 되돌리는 **확산 모델**(diffusion model)을 만듭니다. 7주차에는 이번 주의 4x7x7 잠재에서 확산하는 Stable Diffusion의 축소판을 만듭니다.

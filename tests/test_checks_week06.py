@@ -52,7 +52,7 @@ def test_reference_ddim_step_is_the_library_step():
 
 @pytest.mark.parametrize("wrong, hint", [
     (lambda c, r, w: c + w * (r - c), "자리가 바뀌었습니다"),
-    (lambda c, r, w: c + w * (c - r), "Imagen"),
+    (lambda c, r, w: c + w * (c - r), "Ho·Salimans"),
     (lambda c, r, w: w * c + r, "w = 1에서도"),
 ])
 def test_cfg_checker_names_the_mistake(capsys, wrong, hint):

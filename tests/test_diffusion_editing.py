@@ -61,3 +61,11 @@ def test_editing_rejects_bad_input(pipeline, sevens):
         inpaint(pipeline, sevens, torch.ones(3, 1, 28, 28), [7] * 10)
     with pytest.raises(ValueError, match="only 0"):
         inpaint(pipeline, sevens, torch.full((1, 1, 28, 28), 0.5), [7] * 10)
+
+
+def test_the_empty_prompt_with_a_negative_prompt_draws_anything_but_it(pipeline):
+    empty = torch.full((60,), pipeline.empty_prompt)
+    anything = metrics.probabilities(pipeline.generate(empty, seed=0, guidance=1.0)).argmax(1)
+    but_one = metrics.probabilities(pipeline.generate(empty, seed=0, negative=1, guidance=3.0)).argmax(1)
+    assert len(set(anything.tolist())) >= 6  # no prompt: many different digits
+    assert (but_one == 1).sum() < max(1, (anything == 1).sum())

@@ -48,7 +48,7 @@ def test_sample_gives_labels_balanced_or_fixed(pipeline):
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda p: p.generate(torch.tensor([10])), ValueError, r"\[0, 9\]"),
+        (lambda p: p.generate(torch.tensor([11])), ValueError, r"\[0, 9\] or 10 \(the empty prompt\)"),
         (lambda p: p.generate(torch.tensor([1.0])), ValueError, "int classes"),
         (lambda p: p.generate([]), ValueError, "int classes"),
         (lambda p: p.generate([1], negative=12), ValueError, "negative"),

@@ -60,6 +60,7 @@ def test_a_tiny_race_records_a_curve():
     assert [p["step"] for p in result["curve"]] == [result["steps"] // 2, result["steps"]]
     assert all(0 <= p["conditional_accuracy"] <= 1 and p["samples"] == 70 for p in result["curve"])
     assert result["train_minutes"] > 0 and result["seconds_per_step"] > 0
+    assert result["loss_first_50"] > 0 and result["loss_last_50"] > 0
 
 
 def test_race_rejects_bad_arguments():

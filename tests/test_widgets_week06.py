@@ -7,7 +7,7 @@ import torch
 from coursekit.diffusion.noise_schedule import cosine_schedule, linear_schedule
 from coursekit.models.classifier import DigitClassifier
 from coursekit.recipes import ddpm
-from coursekit.widgets.week06 import NO_NEGATIVE, NoisingSlider, PromptPad
+from coursekit.widgets.week06 import EMPTY_PROMPT, NO_NEGATIVE, NoisingSlider, PromptPad
 
 SCHEDULES = {"linear": linear_schedule(1000), "cosine": cosine_schedule(1000)}
 
@@ -76,6 +76,8 @@ def test_prompt_pad_settings_follow_the_knobs(pad):
     before = bytes(pad.image.value)
     pad.negative.value = NO_NEGATIVE
     assert pad.settings()["negative"] is None and bytes(pad.image.value) != before
+    pad.prompt.value = EMPTY_PROMPT
+    assert pad.settings()["labels"] == [10] and "프롬프트 없음" in pad.caption()
 
 
 def test_prompt_pad_rejects_bad_input():

@@ -93,7 +93,7 @@ def check_cfg(answer) -> str:
             continue
         raise Failed(_hint(got, [
             (cond + w * (ref - cond), "두 예측의 자리가 바뀌었습니다: 기준(빈 프롬프트나 네거티브)에서 출발해 조건 쪽으로 w배 갑니다"),
-            (cond + w * (cond - ref), "Imagen 논문의 관례(w = 0이 조건부 모델)로 썼습니다: 이 강의와 diffusers는 w = 1이 조건부 모델인 "
+            (cond + w * (cond - ref), "Ho·Salimans 논문의 관례(w = 0이 조건부 모델)로 썼습니다: 이 강의와 diffusers는 w = 1이 조건부 모델인 "
                                       "ε_ref + w·(ε_cond − ε_ref)를 씁니다"),
             (w * cond + ref, "w·ε_cond + ε_ref는 w = 1에서도 조건부 예측이 아닙니다: ε_ref + w·(ε_cond − ε_ref)"),
         ], "식을 확인하세요: ε̂ = ε_ref + w · (ε_cond − ε_ref)"))

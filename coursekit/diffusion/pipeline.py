@@ -50,12 +50,19 @@ class DigitDiffusion(nn.Module):
     def num_classes(self) -> int:
         return self.net.null_label
 
-    def _labels(self, labels, name: str) -> torch.Tensor:
+    @property
+    def empty_prompt(self) -> int:
+        """The label of the empty prompt ∅ (the null class): ``generate([pipe.empty_prompt], negative=1)`` = "anything but 1"."""
+        return self.net.null_label
+
+    def _labels(self, labels, name: str, *, empty: bool = False) -> torch.Tensor:
         labels = torch.as_tensor(labels)
         if labels.is_floating_point() or labels.ndim != 1 or len(labels) < 1:
             raise ValueError(f"{name} must be a 1-D sequence of int classes, got {labels!r:.60}")
-        if bool(((labels < 0) | (labels >= self.num_classes)).any()):
-            raise ValueError(f"{name} must lie in [0, {self.num_classes - 1}], got {sorted(set(labels.tolist()))}")
+        top = self.num_classes if empty else self.num_classes - 1
+        if bool(((labels < 0) | (labels > top)).any()):
+            extra = f" or {self.num_classes} (the empty prompt)" if empty else ""
+            raise ValueError(f"{name} must lie in [0, {self.num_classes - 1}]{extra}, got {sorted(set(labels.tolist()))}")
         return labels.long()
 
     @torch.no_grad()
@@ -64,9 +71,11 @@ class DigitDiffusion(nn.Module):
                  after_step=None, clipped_eps: bool = True) -> torch.Tensor:
         """One image per label (the "prompt"), in [0, 1]; ``negative``: a class to steer away from.
 
+        A label may be :attr:`empty_prompt` (no class: what the network learned without labels).
+
         ``clipped_eps=False`` is ``diffusers``' DDIM default (see :func:`.samplers.ddim_step`), for comparison.
         """
-        labels = self._labels(labels, "labels")
+        labels = self._labels(labels, "labels", empty=True)
         if negative is not None:
             negative = self._labels(torch.as_tensor(negative).reshape(-1).expand(len(labels)), "negative")
         guidance = self.default_guidance if guidance is None else guidance

@@ -114,10 +114,12 @@ def race(recipe: str, *, minutes: float = 20.0, points: int = 5, per_class: int 
 
     _, history = train_diffusion(pipeline.net, images * 2 - 1, labels, pipeline.schedule, settings, steps=steps,
                                  seed=seed, callbacks=[Callback(measure, every=steps // points)])
+    losses = [float(v) for v in history.losses["loss"]]
     return {"recipe": recipe, "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
             "parameters": sum(p.numel() for p in pipeline.net.parameters()), "budget_minutes": minutes,
             "seconds_per_step": seconds_per_step, "steps": steps, "threads": torch.get_num_threads(),
-            "train_minutes": (history.seconds - measuring[0]) / 60, "noise_seed": digit_bar.EVAL_SEEDS[0], "curve": curve}
+            "train_minutes": (history.seconds - measuring[0]) / 60, "noise_seed": digit_bar.EVAL_SEEDS[0], "curve": curve,
+            "loss_first_50": sum(losses[:50]) / len(losses[:50]), "loss_last_50": sum(losses[-50:]) / len(losses[-50:])}
 
 
 def main(argv=None) -> int:

@@ -3,7 +3,7 @@
 - :class:`NoisingSlider`: one digit noised to step t under two schedules side by
   side (the same noise ε, so only ᾱ_t differs), with ᾱ_t and the signal-to-noise
   ratio printed under each. Moving t is one ``q_sample`` per schedule.
-- :class:`PromptPad`: prompt (class), negative prompt, guidance (CFG) scale,
+- :class:`PromptPad`: prompt (class, or the empty prompt), negative prompt, guidance (CFG) scale,
   DDIM steps and seed; each change samples one digit with
   :meth:`coursekit.diffusion.pipeline.DigitDiffusion.generate` and shows what the
   digit classifier reads. The same settings always give the same digit.
@@ -19,9 +19,10 @@ from ..diffusion.noise_schedule import NoiseSchedule
 from .base import HeldExplorer
 from .digit_views import REFERENCE, big, classifier, int_arg, probabilities, reading, text, to_uint8
 
-__all__ = ["NoisingSlider", "PromptPad", "NO_NEGATIVE"]
+__all__ = ["NoisingSlider", "PromptPad", "NO_NEGATIVE", "EMPTY_PROMPT"]
 
 NO_NEGATIVE = "없음"
+EMPTY_PROMPT = "(빈 프롬프트)"
 
 
 class NoisingSlider(HeldExplorer):
@@ -84,12 +85,12 @@ class PromptPad(HeldExplorer):
     def __init__(self, pipeline, *, label: int = 3, seed: int = 0, size: int = 224, classifier_=REFERENCE):
         import ipywidgets as widgets
 
-        if not callable(getattr(pipeline, "generate", None)) or not hasattr(pipeline, "num_classes"):
-            raise TypeError("pipeline must be a coursekit.diffusion.pipeline.DigitDiffusion (generate, num_classes)")
+        if not callable(getattr(pipeline, "generate", None)) or not hasattr(pipeline, "empty_prompt"):
+            raise TypeError("pipeline must be a coursekit.diffusion.pipeline.DigitDiffusion (generate, empty_prompt)")
         self.pipeline, self.size = pipeline, int_arg(size, "size", 64, 1024)
         self.classifier = classifier(classifier_, required=True)
         classes = [str(c) for c in range(pipeline.num_classes)]
-        self.prompt = widgets.Dropdown(options=classes, value=str(int_arg(label, "label", 0, pipeline.num_classes - 1)),
+        self.prompt = widgets.Dropdown(options=[*classes, EMPTY_PROMPT], value=str(int_arg(label, "label", 0, pipeline.num_classes - 1)),
                                        description="프롬프트 (숫자)")
         self.negative = widgets.Dropdown(options=[NO_NEGATIVE, *classes], value=NO_NEGATIVE,
                                          description="네거티브 프롬프트")
@@ -103,7 +104,8 @@ class PromptPad(HeldExplorer):
     def settings(self) -> dict:
         """The current knobs as :meth:`DigitDiffusion.generate` arguments (plus the label)."""
         negative = None if self.negative.value == NO_NEGATIVE else int(self.negative.value)
-        return {"labels": [int(self.prompt.value)], "negative": negative, "guidance": float(self.guidance.value),
+        label = self.pipeline.empty_prompt if self.prompt.value == EMPTY_PROMPT else int(self.prompt.value)
+        return {"labels": [label], "negative": negative, "guidance": float(self.guidance.value),
                 "steps": int(self.steps.value), "seed": int(self.seed.value)}
 
     def digit(self) -> torch.Tensor:
@@ -122,7 +124,10 @@ class PromptPad(HeldExplorer):
     def caption(self) -> str:
         label, probability, is_digit = reading(self._probs)
         asked = self.prompt.value
-        verdict = "요청한 숫자" if is_digit and label == asked else "요청과 다름"
+        if asked == EMPTY_PROMPT:
+            verdict = "프롬프트 없음"
+        else:
+            verdict = "요청한 숫자" if is_digit and label == asked else "요청과 다름"
         negative = "" if self.negative.value == NO_NEGATIVE else f", 네거티브 {self.negative.value}"
         return (f"프롬프트 {asked}{negative}, w = {self.guidance.value:g}, DDIM {self.steps.value}스텝, 시드 {self.seed.value}"
                 f" → 분류기: {label if is_digit else '숫자 아님'} {probability:.0%} ({verdict}). 같은 설정이면 언제나 같은 숫자입니다.")
