@@ -125,15 +125,31 @@ class UNet(nn.Module):
             raise ValueError(f"labels must lie in [0, {self.null_label}] ({self.null_label}: the null class)")
         return self.time_mlp(timestep_embedding(t, self.emb_dim)) + self.class_emb(labels)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    def encode(self, x: torch.Tensor, emb: torch.Tensor,
+               hint: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The down path and the middle: (skip 1, skip 2, the 7x7 features), what a ControlNet copies.
+
+        ``hint`` (shaped like ``conv_in``'s output) is added right after ``conv_in``: a ControlNet's condition.
+        """
+        h = self.conv_in(x)
+        h1 = self.down1(h if hint is None else h + hint, emb)
+        h2 = self.down2(self.pool1(h1), emb)
+        return h1, h2, self.mid2(self.attn(self.mid1(self.pool2(h2), emb)), emb)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor | None = None,
+                residuals: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
+        """``residuals``: three tensors shaped like (skip 1, skip 2, middle), added to them (a ControlNet's output)."""
         if x.ndim != 4 or x.shape[1] != self.in_channels or x.shape[-1] % 4 or x.shape[-2] % 4:
             raise ValueError(f"x must be (N, {self.in_channels}, H, W) with H and W divisible by 4, got {tuple(x.shape)}")
         t = torch.as_tensor(t, device=x.device)
         t = t.expand(len(x)) if t.ndim == 0 else t
         emb = self.embed(t, labels)
-        h1 = self.down1(self.conv_in(x), emb)
-        h2 = self.down2(self.pool1(h1), emb)
-        h = self.mid2(self.attn(self.mid1(self.pool2(h2), emb)), emb)
+        h1, h2, h = self.encode(x, emb)
+        if residuals is not None:
+            if len(residuals) != 3 or any(r.shape != f.shape for r, f in zip(residuals, (h1, h2, h))):
+                raise ValueError("residuals must be three tensors shaped like the two skips and the middle, got "
+                                 f"{[tuple(r.shape) for r in residuals]}")
+            h1, h2, h = h1 + residuals[0], h2 + residuals[1], h + residuals[2]
         h = self.up2(torch.cat([F.interpolate(h, scale_factor=2.0, mode="nearest"), h2], 1), emb)
         h = self.up1(torch.cat([F.interpolate(h, scale_factor=2.0, mode="nearest"), h1], 1), emb)
         return self.conv_out(F.silu(self.norm_out(h)))
