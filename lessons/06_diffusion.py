@@ -259,11 +259,11 @@ print(f"한 스텝의 시간은 흔한 레시피가 {usual['seconds_per_step'] /
 # $$\hat{x}_0 = \frac{x_t - \sqrt{1-\bar\alpha_t}\,\hat\varepsilon}{\sqrt{\bar\alpha_t}}, \qquad x_{t'} = \sqrt{\bar\alpha_{t'}}\,\hat{x}_0 + \sqrt{1-\bar\alpha_{t'}}\,\hat\varepsilon$$
 #
 # 20스텝이면 $t$ = 950, 900, …, 0만 밟습니다 (`diffusers`의 "leading" 간격: 첫 스텝이 999가 아니라 950이라 출발 잡음을 $x_{950}$으로 봅니다;
-# "trailing" 간격은 999부터). 같은 시드, 같은 프롬프트 0~9로 스텝 수만 바꿔 봅니다.
+# "trailing" 간격은 999부터). 같은 시드, 같은 프롬프트 0~9로 DDIM의 스텝 수만 바꿔 봅니다.
 
 # %% tags=["slide"]
 print("DDIM 10스텝이 밟는 t:", timesteps(1000, 10))
-rows = {"DDPM 1000스텝": pipeline.generate(TEN, seed=2, sampler="ddpm", steps=1000)}
+rows = {}
 for steps in (50, 20, 10, 5):
     rows[f"DDIM {steps}스텝"] = pipeline.generate(TEN, seed=2, steps=steps)
 fig, axes = plt.subplots(len(rows), 1, figsize=(7, 1.05 * len(rows)), layout="constrained")
@@ -272,11 +272,12 @@ for ax, (name, images) in zip(axes, rows.items()):
 plt.show()
 
 # %% [markdown]
-# *그림: 같은 잡음에서 출발해도 DDPM은 스텝마다 새 잡음을 더하므로 DDIM과 다른 숫자 모양이 나옵니다. DDIM은 50스텝과 20스텝이 거의 같고,
-# 10스텝부터 획이 두꺼워지며, 5스텝에서는 망가지기 시작합니다.*
+# *그림: DDIM은 같은 잡음에서 출발하면 스텝 수가 달라도 거의 같은 숫자로 갑니다 (η = 0이면 잡음에서 그림까지가 하나의 정해진 길).
+# 50스텝과 20스텝이 거의 같고, 10스텝부터 획이 두꺼워지며, 5스텝에서는 망가지기 시작합니다.*
 #
-# 품질과 시간을 한 표로 봅니다. 숫자당 10개씩 100개를 뽑아 잰 값입니다. 100개를 DDPM 1000스텝으로 뽑는 것은 이 노트북에서 돌리기에 너무 오래 걸려서
-# `make bench`(`bench_diffusion`)가 같은 시드, 같은 100개로 잰 기록을 읽습니다. 아래에서 DDIM 20스텝과 10스텝을 여기서 다시 재어 기록과 맞는지도 봅니다.
+# 품질과 시간을 한 표로 봅니다. 숫자당 10개씩 100개를 뽑아 잰 값입니다. DDPM 1000스텝으로 100개를 뽑는 데는 이 컴퓨터에서 7분이 넘게 걸려서
+# `make bench`(`bench_diffusion`)가 같은 시드, 같은 100개로 잰 기록을 읽습니다 (DDPM은 스텝마다 새 잡음을 더하므로, 같은 출발 잡음에서도 DDIM과 다른 숫자 모양이 나옵니다).
+# 아래에서 DDIM 10스텝을 여기서 다시 재어 기록과 맞는지도 봅니다.
 
 # %% tags=["slide"]
 samplers = json.loads((data_dir() / "measurements" / "samplers.json").read_text())
@@ -287,7 +288,7 @@ for row in samplers["rows"]:
 print("\n".join(lines))
 print(f"(가이던스 {samplers['guidance']:g}, 시드 {samplers['seed']}, 숫자당 {samplers['per_class']}개; 시간은 {samplers['hardware']}에서 잰 값)")
 labels_100 = TEN.repeat_interleave(samplers["per_class"])
-for steps in (20, 10):
+for steps in (10,):
     again = pipeline.generate(labels_100, seed=samplers["seed"], steps=steps)
     recorded = next(r for r in samplers["rows"] if r["name"] == f"DDIM {steps}")
     same = abs(metrics.conditional_accuracy(again, labels_100) - recorded["conditional_accuracy"]) <= 0.02
@@ -298,18 +299,38 @@ for steps in (20, 10):
 # (코드는 둘을 배치 하나로 묶어 한 번에 부르지만, 계산량은 두 배입니다). 시간은 거의 평가 수에 비례합니다.
 # **특징 거리**는 3주차의 프레셰 거리입니다 (분류기 특징으로 잼, 낮을수록 진짜 숫자와 비슷; 100개로 재서 1,000개로 잴 때보다 값이 큽니다).
 # **확신 있는 숫자**는 분류기가 0.9 이상의 확률로 어떤 숫자라고 읽은 그림의 비율입니다.
+
+# %%
+fig, (ax_acc, ax_fd) = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
+for row in samplers["rows"]:
+    for ax, key in ((ax_acc, "conditional_accuracy"), (ax_fd, "feature_distance")):
+        ax.scatter(row["seconds"], row[key], color="tab:red" if row["name"].startswith("DDPM") else "tab:blue")
+        ax.annotate(row["name"], (row["seconds"], row[key]), textcoords="offset points", xytext=(5, 4))
+for ax in (ax_acc, ax_fd):
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(PLAIN_LOG)
+    ax.set_xlabel("100개에 걸린 시간 (초, 로그 눈금)")
+ax_acc.set(ylabel="조건부 정확도", title="높을수록 좋음")
+ax_fd.set(ylabel="특징 거리", title="낮을수록 좋음", yscale="log")
+ax_fd.yaxis.set_major_formatter(PLAIN_LOG)
+plt.show()
+
+# %% [markdown]
+# *그림: 표의 값을 시간에 대해 그렸습니다 (기록). 20스텝에서 50스텝으로 가면 시간은 2.5배인데 품질은 거의 그대로이고, 10스텝 아래에서는 품질이 무너집니다.
+# DDPM 1000스텝은 요청한 숫자를 모두 맞히지만 DDIM 20스텝보다 40배 넘게 오래 걸립니다.*
 # DDIM 20스텝은 DDPM 1000스텝의 2%의 평가로 비슷한 품질을 냅니다. 이 강의가 기본값으로 20스텝을 쓰는 까닭입니다.
 #
 # ### 라이브러리의 기본값이 가이던스를 망가뜨리는 경우
 #
 # $\hat{x}_0$를 $[-1, 1]$로 자르면(clip) 자른 $\hat{x}_0$와 네트워크의 $\hat\varepsilon$이 서로 맞지 않게 됩니다. `diffusers`의 `DDIMScheduler`는
 # 기본값(`use_clipped_model_output=False`)에서 자른 $\hat{x}_0$에 자르지 않은 $\hat\varepsilon$을 섞습니다. 가이던스는 $\hat\varepsilon$을 멀리 밀어내므로
-# 둘의 어긋남이 스텝마다 쌓입니다. `coursekit`의 `ddim_step`은 자른 $\hat{x}_0$에서 $\hat\varepsilon$을 다시 계산합니다. 같은 100개로 비교합니다.
+# 둘의 어긋남이 스텝마다 쌓입니다. `coursekit`의 `ddim_step`은 자른 $\hat{x}_0$에서 $\hat\varepsilon$을 다시 계산합니다. 같은 프롬프트 50개로 비교합니다.
 
 # %%
+labels_50 = TEN.repeat_interleave(5)
 for clipped_eps, what in ((False, "diffusers의 기본값 (자르지 않은 ε̂)"), (True, "ε̂을 자른 x̂₀에서 다시 계산")):
-    images = pipeline.generate(labels_100, seed=samplers["seed"], clipped_eps=clipped_eps)
-    print(f"DDIM 20스텝, 가이던스 2, {what}: 조건부 정확도 {metrics.conditional_accuracy(images, labels_100):.0%}")
+    images = pipeline.generate(labels_50, seed=samplers["seed"], clipped_eps=clipped_eps)
+    print(f"DDIM 20스텝, 가이던스 2, {what}: 조건부 정확도 {metrics.conditional_accuracy(images, labels_50):.0%} (50개)")
 
 # %% [markdown]
 # 같은 모델, 같은 시드인데 한 줄의 차이로 결과가 크게 갈립니다. 어긋남은 스텝마다 쌓이므로 스텝을 늘리면 기본값 쪽이 더 나빠집니다.
@@ -324,11 +345,11 @@ for clipped_eps, what in ((False, "diffusers의 기본값 (자르지 않은 ε̂
 #
 # (논문은 $(1 + w')\,\varepsilon(x, c) - w'\,\varepsilon(x, \varnothing)$로 써서 $w' = 0$이 조건부 모델입니다. 여기의 $w$는 $w' + 1$로, `diffusers`와 웹 UI의 관례입니다.)
 # $w = 1$은 조건부 모델 그대로, $w = 0$은 프롬프트를 무시한 모델, $w > 1$은 "프롬프트다운" 방향으로 더 밉니다. 웹 UI의 **CFG 스케일**이 이 $w$입니다.
-# $w$를 바꾸며 숫자당 10개씩 100개를 뽑아 세 가지를 잽니다: 요청한 숫자로 읽힌 비율, 확신 있는 숫자의 비율, 그리고 **다양성**
+# $w$를 바꾸며 숫자당 5개씩 50개를 뽑아 세 가지를 잽니다: 요청한 숫자로 읽힌 비율, 확신 있는 숫자의 비율, 그리고 **다양성**
 # (같은 숫자로 요청한 그림끼리 분류기 특징이 평균 얼마나 떨어져 있는지; 진짜 숫자로 잰 값이 기준).
 
 # %% tags=["slide"]
-labels_sweep = TEN.repeat_interleave(10)
+labels_sweep = TEN.repeat_interleave(5)
 real_diversity = metrics.class_diversity(test_images, test_labels)
 sweep = {}
 lines = ["| 가이던스 w | 조건부 정확도 | 확신 있는 숫자 | 다양성 (진짜 숫자 = 100%) |", "|---|---|---|---|"]
@@ -340,7 +361,7 @@ for w in (0.0, 1.0, 2.0, 4.0, 7.0):
 print("\n".join(lines))
 fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 1.05 * len(sweep)), layout="constrained")
 for ax, (w, images) in zip(axes, sweep.items()):
-    draw_mosaic(images[::10], 10, title=f"w = {w:g}", ax=ax)
+    draw_mosaic(images[::5], 10, title=f"w = {w:g}", ax=ax)
 plt.show()
 
 # %% [markdown] tags=["slide"]
@@ -349,7 +370,7 @@ plt.show()
 # 표가 웹 UI에서 CFG 스케일을 올릴 때 보이는 일을 숫자로 보여 줍니다. $w = 0$은 프롬프트를 무시하니 맞히는 비율이 찍는 수준 아래이고
 # (같은 프롬프트의 그림들이 서로 다른 숫자라서 다양성도 부풀려집니다), $w = 1$(가이던스 없음)도 꽤 틀리거나 숫자가 아닌 것을 그립니다.
 # $w$를 올리면 요청한 숫자가 되는 비율이 빠르게 오르고, 대신 같은 숫자끼리 점점 닮아 다양성이 진짜 숫자보다 낮아집니다.
-# 너무 크면(w = 7) 획이 굵고 과장된 숫자가 나오고 정확도도 다시 떨어지기 시작합니다. 이 강의의 모델은 검증용 시드에서 고른 $w = 2$를 기본값으로 씁니다.
+# 크게 올리면(w = 4, 7) 획이 굵고 과장된 "전형적인" 숫자가 나오고 다양성은 더 줄어듭니다. 이 강의의 모델은 검증용 시드에서 고른 $w = 2$를 기본값으로 씁니다.
 
 # %% [markdown] tags=["slide"]
 # ## 5. 네거티브 프롬프트
@@ -416,21 +437,21 @@ pad
 # ## 7. 확산 모델은 왜 느릴까
 #
 # GAN의 생성자는 잡음에서 그림까지 네트워크를 **한 번** 평가합니다. 확산 모델은 스텝마다 한 번, 가이던스를 쓰면 두 번 평가합니다.
-# 각 방법으로 숫자 그림 100장을 만드는 시간을 잽니다.
+# 각 방법으로 숫자 그림 20장을 만드는 시간을 잽니다.
 
 # %% tags=["slide"]
 dcgan = gan.load()
-labels_100 = TEN.repeat_interleave(10)
+labels_20 = TEN.repeat_interleave(2)
 runs = {
-    "DCGAN (3주차)": (1, lambda: dcgan.sample(100, seed=0)),
-    "DDIM 10스텝, 가이던스 2": (20, lambda: pipeline.generate(labels_100, seed=0, steps=10)),
-    "DDIM 20스텝, 가이던스 2": (40, lambda: pipeline.generate(labels_100, seed=0, steps=20)),
-    "DDIM 20스텝, 가이던스 없음": (20, lambda: pipeline.generate(labels_100, seed=0, steps=20, guidance=1.0)),
+    "DCGAN (3주차)": (1, lambda: dcgan.sample(20, seed=0)),
+    "DDIM 10스텝, 가이던스 2": (20, lambda: pipeline.generate(labels_20, seed=0, steps=10)),
+    "DDIM 20스텝, 가이던스 2": (40, lambda: pipeline.generate(labels_20, seed=0, steps=20)),
+    "DDIM 20스텝, 가이던스 없음": (20, lambda: pipeline.generate(labels_20, seed=0, steps=20, guidance=1.0)),
 }
 for name, (calls, run) in runs.items():
     start = time.perf_counter()
     run()
-    print(f"{name}: 그림당 네트워크 평가 {calls}번, 100장에 {time.perf_counter() - start:.2f} s")
+    print(f"{name}: 그림당 네트워크 평가 {calls}번, 20장에 {time.perf_counter() - start:.2f} s")
 print("DDPM 1000스텝, 가이던스 2: 그림당 네트워크 평가 2,000번 (시간은 3절의 표에 기록)")
 
 # %% [markdown] tags=["slide"]
