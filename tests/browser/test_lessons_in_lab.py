@@ -85,7 +85,8 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
     ],
     "06_diffusion.ipynb": [
         WidgetCheck("noising", "잡음 단계 t", press_slider("잡음 단계 t", times=5)),
-        WidgetCheck("prompt-pad", "시드", press_slider("시드", times=3)),
+        # "DDIM 스텝", not "시드": the tabs of earlier lessons stay open, and week 3's widgets have seed sliders too
+        WidgetCheck("prompt-pad", "DDIM 스텝", press_slider("DDIM 스텝", key="ArrowLeft", times=3)),
     ],
 }
 
