@@ -4,7 +4,7 @@ Each entry says how to load the generator (a ``module:function`` path,
 imported only when it is used, so listing the names imports no model code),
 the size of its images, and which sampling options apply to it (``label``
 for class-conditional models, ``guidance`` and ``steps`` for diffusion
-samplers). Weeks 4-6 add their generators here.
+samplers). Weeks 4-7 add their generators here.
 """
 
 from __future__ import annotations
@@ -73,6 +73,9 @@ GENERATORS = {
                          "coursekit.models.vae:load_spatial"),
         ShippedGenerator("ddpm", "the week-6 class-conditional pixel-space diffusion model (DDIM, guided; "
                          "without --label an equal share of each digit)", "coursekit.recipes.ddpm:load",
+                         options=OPTIONS),
+        ShippedGenerator("ldm", "the week-7 latent diffusion model (DDIM in the spatial VAE's 4x7x7 latents, guided, "
+                         "decoded by the VAE; without --label an equal share of each digit)", "coursekit.recipes.ldm:load",
                          options=OPTIONS),
     )
 }

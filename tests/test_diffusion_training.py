@@ -81,3 +81,36 @@ def test_training_refuses_images_outside_minus_one_to_one():
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
         train_diffusion(UNet(), torch.rand(4, 1, 28, 28) * 255, torch.zeros(4, dtype=torch.long), SCHEDULE,
                         {"lr": 1e-3, "batch_size": 2}, steps=1)
+
+
+def test_latents_may_leave_minus_one_to_one_when_asked():
+    latents = torch.randn(8, 4, 8, 8) * 3
+    net = UNet(in_channels=4, channels=(8, 16, 16), emb_dim=16, attention=False)
+    ema, history = train_diffusion(net, latents, torch.zeros(8, dtype=torch.long), SCHEDULE,
+                                   {"lr": 1e-3, "batch_size": 4}, steps=2, check_range=False)
+    assert len(history.as_arrays()["loss"]) == 2
+
+
+def test_conditions_train_only_the_control_branch_and_are_unbound_after():
+    from coursekit.models.controlnet import ControlledUNet, ControlNet
+
+    torch.manual_seed(0)
+    base = UNet(channels=(8, 16, 16), emb_dim=16, attention=False)
+    for p in base.parameters():
+        torch.nn.init.normal_(p, std=0.1)
+    before = {k: v.clone() for k, v in base.state_dict().items()}
+    model = ControlledUNet(base, ControlNet(base, hint_width=8))
+    images = torch.rand(16, 1, 8, 8) * 2 - 1
+    edges = (torch.rand(16, 1, 8, 8) > 0.7).float()
+    seen = []
+    model.register_forward_pre_hook(lambda m, args: seen.append(m.condition))
+    ema, _ = train_diffusion(model, images, torch.arange(16) % 10, SCHEDULE,
+                             {"lr": 1e-2, "batch_size": 4, "ema": 0.5}, steps=3, conditions=edges)
+    assert all(c is not None and c.shape == (4, 1, 8, 8) for c in seen) and len(seen) == 3
+    assert all(any(torch.equal(c[i], edges[j]) for j in range(16)) for c in seen for i in range(4))
+    assert all(torch.equal(before[k], v) for k, v in base.state_dict().items())  # the base is frozen
+    assert any(float(z.weight.detach().abs().sum()) > 0 for z in model.control.zero)  # the zero convolutions moved
+    assert model.condition is None and ema.condition is None
+    with pytest.raises(ValueError, match="one map per image"):
+        train_diffusion(model, images, torch.arange(16) % 10, SCHEDULE, {"lr": 1e-2, "batch_size": 4}, steps=1,
+                        conditions=edges[:3])

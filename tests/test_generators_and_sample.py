@@ -23,7 +23,7 @@ def test_sample_command_writes_what_the_generator_draws(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["nope"], "no shipped generator named 'nope'; there are: dcgan, ddpm, stylegan, vae, vae2d"),
+    (["nope"], "no shipped generator named 'nope'; there are: dcgan, ddpm, ldm, stylegan, vae, vae2d"),
     (["dcgan", "--label", "3"], "dcgan has no option --label (it takes none)"),
     (["stylegan", "--guidance", "2", "--steps", "10"], "has no option --guidance, --steps"),
     (["dcgan", "-n", "0"], "from 1 to 100000"),
@@ -64,7 +64,7 @@ def test_sample_command_unwritable_paths(tmp_path, capsys):
 def test_listing_generators_imports_no_model_code():
     code = "import sys, coursekit.generators as g; print(sorted(g.GENERATORS)); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split("\n")[:2] == ["['dcgan', 'ddpm', 'stylegan', 'vae', 'vae2d']", "False"]
+    assert out.split("\n")[:2] == ["['dcgan', 'ddpm', 'ldm', 'stylegan', 'vae', 'vae2d']", "False"]
 
 
 def test_generator_sample_bad_input():
@@ -116,20 +116,21 @@ def test_sample_command_serves_the_week5_vaes(tmp_path, capsys, name):
     assert f"{name} has no option --steps" in capsys.readouterr().err
 
 
-def test_sample_command_serves_the_diffusion_model_with_its_options(tmp_path, capsys):
-    out = tmp_path / "ddpm.npz"
-    argv = ["sample", "ddpm", "-n", "4", "--seed", "5", "--label", "7", "--guidance", "2", "--steps", "5"]
+@pytest.mark.parametrize("name", ["ddpm", "ldm"])
+def test_sample_command_serves_the_diffusion_models_with_their_options(tmp_path, capsys, name):
+    out = tmp_path / f"{name}.npz"
+    argv = ["sample", name, "-n", "4", "--seed", "5", "--label", "7", "--guidance", "2", "--steps", "5"]
     assert cli.main([*argv, "--out", str(out)]) == 0
     data = np.load(out)
     assert set(data.files) == {"images", "labels"} and data["labels"].tolist() == [7, 7, 7, 7]
     assert data["images"].shape == (4, 1, 28, 28) and data["images"].dtype == np.float32
-    from coursekit.recipes import ddpm
+    import importlib
 
-    model = ddpm.load()
+    model = importlib.import_module(f"coursekit.recipes.{name}").load()
     expected = model.generate(torch.full((4,), 7), seed=5, guidance=2.0, steps=5).numpy()
     np.testing.assert_array_equal(data["images"], expected)
     assert not np.array_equal(expected, model.generate(torch.full((4,), 7), seed=5, guidance=1.0, steps=5).numpy())
-    assert cli.main(["sample", "ddpm", "-n", "10", "--steps", "3", "--out", str(out)]) == 0
+    assert cli.main(["sample", name, "-n", "10", "--steps", "3", "--out", str(out)]) == 0
     assert np.load(out)["labels"].tolist() == list(range(10))
-    assert cli.main(["sample", "ddpm", "-n", "2", "--label", "12", "--out", str(out)]) == 1
+    assert cli.main(["sample", name, "-n", "2", "--label", "12", "--out", str(out)]) == 1
     assert "[0, 9]" in capsys.readouterr().err

@@ -62,7 +62,7 @@ def test_timestep_embedding_values():
     "call, message",
     [
         (lambda m: m(torch.randn(1, 3, 28, 28), torch.tensor([1])), r"\(N, 1, H, W\)"),
-        (lambda m: m(torch.randn(1, 1, 30, 30), torch.tensor([1])), "divisible by 4"),
+        (lambda m: m(torch.randn(1, 1, 3, 28), torch.tensor([1])), "at least 4"),
         (lambda m: m(torch.randn(2, 1, 28, 28), torch.tensor([1, 2]), torch.tensor([1])), "one class per image"),
         (lambda m: m(torch.randn(1, 1, 28, 28), torch.tensor([1]), torch.tensor([11])), r"\[0, 10\]"),
         (lambda m: UNet(channels=(30, 64, 64)), "divisible by groups"),
@@ -72,3 +72,13 @@ def test_timestep_embedding_values():
 def test_bad_input(net, call, message):
     with pytest.raises(ValueError, match=message):
         call(net)
+
+
+def test_odd_sizes_such_as_week_7_latents():
+    """7x7 latents go 7 -> 4 -> 2 and back to 7 (each upsampling meets its skip's size)."""
+    torch.manual_seed(0)
+    net = UNet(in_channels=4, channels=(16, 32, 32))
+    for p in net.parameters():  # non-zero output layers, so the shape is not trivially zeros
+        torch.nn.init.normal_(p, std=0.05)
+    out = net(torch.randn(3, 4, 7, 7), torch.tensor([0, 500, 999]), torch.tensor([1, 2, 10]))
+    assert out.shape == (3, 4, 7, 7) and out.abs().sum() > 0

@@ -83,10 +83,22 @@ class DigitDiffusion(nn.Module):
         device = next(self.net.parameters()).device
         model = guided_model(self.net, labels.to(device), scale=guidance,
                              negative=None if negative is None else negative.to(device), null_label=self.net.null_label)
-        shape = (len(labels), self.net.in_channels, 28, 28)
+        shape = (len(labels), *self.sample_shape)
         x = run_sampler(model, shape, self.schedule, steps=steps, sampler=sampler, eta=eta, seed=seed,
                         prediction=self.prediction, x_start=x_start, start_step=start_step, after_step=after_step,
-                        clipped_eps=clipped_eps, device=device)
+                        clip=self.clip, clipped_eps=clipped_eps, device=device)
+        return self.to_images(x)
+
+    #: x0_hat is clamped to [−clip, clip] at every step: pixels live in [−1, 1].
+    clip: float | None = 1.0
+
+    @property
+    def sample_shape(self) -> tuple[int, int, int]:
+        """The shape of one sample the chain runs on: (1, 28, 28) pixels here."""
+        return (self.net.in_channels, 28, 28)
+
+    def to_images(self, x: torch.Tensor) -> torch.Tensor:
+        """The chain's result as images in [0, 1]."""
         return ((x + 1) / 2).clamp(0, 1)
 
     def sample(self, n: int, seed: int = 0, *, label: int | None = None, guidance: float | None = None,

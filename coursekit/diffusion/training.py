@@ -81,8 +81,10 @@ def make_diffusion_step(schedule: NoiseSchedule, settings: dict):
     loss_weight(schedule, torch.zeros(1, dtype=torch.long), prediction, min_snr)  # check the settings now
 
     def step(batch, state) -> dict[str, torch.Tensor]:
-        images, labels = batch
+        images, labels, *condition = batch
         net = state.models["model"]
+        if condition:  # a ControlNet's edge maps, bound to the controlled model for this batch
+            net.condition = condition[0]
         with state.autocast():
             loss = diffusion_loss(net, images, labels, schedule, prediction=prediction, min_snr=min_snr,
                                   p_uncond=p_uncond, null_label=getattr(net, "null_label", None))
@@ -95,15 +97,21 @@ def make_diffusion_step(schedule: NoiseSchedule, settings: dict):
 
 def train_diffusion(net: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, schedule: NoiseSchedule,
                     settings: dict, *, steps: int, seed: int = 0, device=None, progress: bool = False,
-                    callbacks: Sequence[Callback] = ()) -> tuple[torch.nn.Module, History]:
+                    callbacks: Sequence[Callback] = (), check_range: bool = True,
+                    conditions: torch.Tensor | None = None) -> tuple[torch.nn.Module, History]:
     """Train ``net`` on ``images`` in [−1, 1] with class ``labels``; returns ``(ema_net, history)``.
 
     ``settings``: ``lr``, ``batch_size``, ``prediction``, ``min_snr``,
     ``p_uncond``, ``ema``, and optionally ``weight_decay``, ``clip_grad`` and
     ``warmup`` (steps of linear warm-up before the cosine decay to 0;
     ``cosine_decay=False`` keeps the rate constant instead).
+    ``check_range=False`` for data that is not pixels (scaled VAE latents, week 7).
+    ``conditions``: one condition map per image (a ControlNet's edges, week 7),
+    set as ``net.condition`` batch by batch (a :class:`coursekit.models.controlnet.ControlledUNet`).
     """
-    if images.min() < -1.0001 or images.max() > 1.0001:
+    if conditions is not None and len(conditions) != len(images):
+        raise ValueError(f"conditions must be one map per image: {len(images)} images, {len(conditions)} maps")
+    if check_range and (images.min() < -1.0001 or images.max() > 1.0001):
         raise ValueError(f"images must be scaled to [-1, 1], got values in [{float(images.min()):.2f}, "
                          f"{float(images.max()):.2f}] (x * 2 - 1 for images in [0, 1])")
     seed_everything(seed)
@@ -111,8 +119,11 @@ def train_diffusion(net: torch.nn.Module, images: torch.Tensor, labels: torch.Te
     optimizer = torch.optim.AdamW(net.parameters(), lr=settings["lr"], weight_decay=settings.get("weight_decay", 0.0))
     scheduler = (warmup_cosine(optimizer, warmup_steps=settings.get("warmup", 0), total_steps=steps)
                  if settings.get("cosine_decay", True) else None)
-    batches = infinite_batches(images, labels, batch_size=settings["batch_size"], seed=seed)
+    data = (images, labels) if conditions is None else (images, labels, conditions)
+    batches = infinite_batches(*data, batch_size=settings["batch_size"], seed=seed)
     history = fit({"model": net, EMA_MODEL: ema}, make_diffusion_step(schedule, settings), batches,
                   optimizers={"model": optimizer}, schedulers=scheduler and {"model": scheduler}, steps=steps,
                   device=device, seed=seed, progress=progress, callbacks=callbacks)
+    if conditions is not None:
+        net.condition = ema.condition = None  # the last batch's maps are not part of the model
     return ema.cpu().eval(), history

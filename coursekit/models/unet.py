@@ -12,6 +12,8 @@ class label. Its parts, as in DDPM's and Stable Diffusion's UNets, in miniature:
   connections** to the **up path** (7 -> 14 -> 28).
 
 Shapes are written for ``channels=(32, 64, 64)`` on a (N, 1, 28, 28) batch.
+Other sizes work too: week 7's latent model runs it on (N, 4, 7, 7) VAE
+latents (7 -> 4 -> 2 and back, each upsampling to its skip's size).
 """
 
 from __future__ import annotations
@@ -139,8 +141,8 @@ class UNet(nn.Module):
     def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor | None = None,
                 residuals: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
         """``residuals``: three tensors shaped like (skip 1, skip 2, middle), added to them (a ControlNet's output)."""
-        if x.ndim != 4 or x.shape[1] != self.in_channels or x.shape[-1] % 4 or x.shape[-2] % 4:
-            raise ValueError(f"x must be (N, {self.in_channels}, H, W) with H and W divisible by 4, got {tuple(x.shape)}")
+        if x.ndim != 4 or x.shape[1] != self.in_channels or min(x.shape[-2:]) < 4:
+            raise ValueError(f"x must be (N, {self.in_channels}, H, W) with H and W at least 4, got {tuple(x.shape)}")
         t = torch.as_tensor(t, device=x.device)
         t = t.expand(len(x)) if t.ndim == 0 else t
         emb = self.embed(t, labels)
@@ -150,6 +152,6 @@ class UNet(nn.Module):
                 raise ValueError("residuals must be three tensors shaped like the two skips and the middle, got "
                                  f"{[tuple(r.shape) for r in residuals]}")
             h1, h2, h = h1 + residuals[0], h2 + residuals[1], h + residuals[2]
-        h = self.up2(torch.cat([F.interpolate(h, scale_factor=2.0, mode="nearest"), h2], 1), emb)
-        h = self.up1(torch.cat([F.interpolate(h, scale_factor=2.0, mode="nearest"), h1], 1), emb)
+        h = self.up2(torch.cat([F.interpolate(h, size=h2.shape[-2:], mode="nearest"), h2], 1), emb)
+        h = self.up1(torch.cat([F.interpolate(h, size=h1.shape[-2:], mode="nearest"), h1], 1), emb)
         return self.conv_out(F.silu(self.norm_out(h)))

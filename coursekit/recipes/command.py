@@ -20,7 +20,8 @@ class Recipe:
     The module has ``COMMAND``, ``NAME``, ``DEFAULTS`` (``steps``, ``seed``), a
     ``train`` function called as ``train(steps=, seed=, device=)`` that returns
     ``(model, history)``, and ``evaluate(model) -> {metric: value}``; an optional
-    ``SETTINGS`` dict is recorded in the manifest.
+    ``SETTINGS`` dict is recorded in the manifest; an optional ``shipped_weights(model)``
+    picks what is saved (a ControlNet or LoRA ships without its frozen base model).
     """
 
     module: str
@@ -44,6 +45,14 @@ RECIPES = {
     "vqvae": Recipe("vqvae", "train_vqvae", "the VQ-VAE in miniature of week 5", ("loss", "nll")),
     "vae": Recipe("vae", "train_spatial_vae", "the spatial VAE of week 5 (4x7x7 latents for week 6)", ("loss", "nll", "kl")),
     "ddpm": Recipe("ddpm", "train_ddpm", "the class-conditional pixel-space diffusion model of week 6", ("loss",)),
+    "controlnet": Recipe("controlnet", "train_controlnet", "the ControlNet of week 7 (Canny edges; the ddpm base frozen)",
+                         ("loss",)),
+    "ddpm-thick": Recipe("ddpm_thick", "train_ddpm_thick", "the thick-stroke checkpoint of week 7 (ddpm fine-tuned)",
+                         ("loss",)),
+    "lora-thick": Recipe("lora_thick", "train_lora_thick", "the thick-stroke LoRA adapter of week 7 (on the frozen ddpm)",
+                         ("loss",)),
+    "ldm": Recipe("ldm", "train_ldm", "the latent diffusion model of week 7 (in the spatial VAE's 4x7x7 latents)",
+                  ("loss",)),
 }
 
 
@@ -74,8 +83,9 @@ def _train(args) -> int:
     extra.update({f"final_{loss}": round(history.mean(loss, last=100), 4) for loss in recipe.losses})
     if hasattr(module, "SETTINGS"):
         extra["settings"] = module.SETTINGS
+    weights = module.shipped_weights(model) if hasattr(module, "shipped_weights") else model  # e.g. an adapter only
     path = save_checkpoint(
-        model,
+        weights,
         module.NAME,
         command=command,
         metrics={k: round(v, 4) for k, v in metrics.items()},
