@@ -88,6 +88,9 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
         # "DDIM 스텝", not "시드": the tabs of earlier lessons stay open, and week 3's widgets have seed sliders too
         WidgetCheck("prompt-pad", "DDIM 스텝", press_slider("DDIM 스텝", key="ArrowLeft", times=3)),
     ],
+    "07_stable_diffusion_in_miniature.ipynb": [
+        WidgetCheck("edit-pad", "강도 (strength)", press_slider("강도 (strength)", times=4)),
+    ],
 }
 
 
