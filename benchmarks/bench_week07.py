@@ -4,8 +4,9 @@
   on every seed; its time per sample against the pixel-space ``ddpm`` (medians of 3 runs of 100 samples).
 - ``controlnet``: median edge agreement (F1 of the samples' Canny edges against the condition's, same pixels)
   >= 0.5 and >= 0.2 above the same model without the control branch, on every seed (200 held-out test digits).
-- ``ddpm_thick`` and ``lora_thick``: samples' median stroke width >= 1.5 px above the base model's and >= 90 %
-  conditional accuracy, on every seed (200 samples each); the adapter's size against the model's.
+- ``ddpm_thick`` and ``lora_thick``: samples' median stroke width >= 1.5 px above the base model's, and conditional
+  accuracy at most 5 points below the yardstick's on thickened real test digits (86.8 %: it was trained on thin
+  ones), on every seed (200 samples each); the adapter's size against the model's.
 - the edit pad (img2img / inpainting of one digit, read and drawn) redraws within 1 s.
 """
 
@@ -68,6 +69,9 @@ def _style(base) -> list[dict]:
 
     print(f"\nthick-stroke style: real test digits {float(strokes.stroke_width(real).median()):.2f} px, thickened "
           f"{float(strokes.stroke_width(strokes.thicken(real)).median()):.2f} px")
+    ceiling = ddpm_thick.real_thick_accuracy()
+    print(f"  the yardstick reads thickened real test digits right {ceiling:.1%} of the time (thin ones: "
+          f"{read_manifest('digit_classifier')['metrics'].get('test_accuracy', float('nan')):.1%})")
     rows = []
     for module in (ddpm_thick, lora_thick):
         measured = module.evaluate(module.load())
@@ -78,8 +82,9 @@ def _style(base) -> list[dict]:
         worst_gain = measured["worst_stroke_width"] - measured["base_stroke_width"]
         rows += [{"name": f"{module.NAME} stroke width >= base + {module.BAR['stroke_width_gain']} px (every seed)",
                   "ok": worst_gain >= module.BAR["stroke_width_gain"]},
-                 {"name": f"{module.NAME} conditional accuracy >= {module.BAR['conditional_accuracy']:.0%} (every seed)",
-                  "ok": measured["worst_conditional_accuracy"] >= module.BAR["conditional_accuracy"]}]
+                 {"name": f"{module.NAME} conditional accuracy >= thick real digits' {ceiling:.1%} - "
+                          f"{module.BAR['accuracy_gap']:.0%} (every seed)",
+                  "ok": measured["worst_conditional_accuracy"] >= ceiling - module.BAR["accuracy_gap"]}]
     adapter = sum(p.numel() for p in lora_parameters(lora_thick.load().net))
     model = sum(p.numel() for p in base.net.parameters())
     print(f"  LoRA adapter: {adapter:,} parameters = {adapter / model:.1%} of the UNet's {model:,}; files: "

@@ -23,7 +23,8 @@ from ..env import seed_everything
 from ..train import History
 from . import ddpm
 
-__all__ = ["COMMAND", "NAME", "DEFAULTS", "SETTINGS", "BAR", "STYLE_SAMPLES", "thick_digits", "train_ddpm_thick",
+__all__ = ["COMMAND", "NAME", "DEFAULTS", "SETTINGS", "BAR", "STYLE_SAMPLES", "thick_digits", "real_thick_accuracy",
+           "train_ddpm_thick",
            "measure_style", "evaluate", "load"]
 
 COMMAND = "coursekit train ddpm-thick"
@@ -32,7 +33,15 @@ DEFAULTS = {"steps": 800, "seed": 0}
 SETTINGS = {**ddpm.SETTINGS, "start": "ddpm", "style": "thicken (3x3 cross dilation)", "lr": 5e-4, "warmup": 50,
             "ema": 0.995}
 STYLE_SAMPLES = 200  # 20 per class and seed
-BAR = {"stroke_width_gain": 1.5, "conditional_accuracy": 0.90}  # px wider than the base's samples; still the digit
+# px wider than the base's samples; and still the digit asked for: the yardstick, trained on thin digits, reads
+# real thickened test digits right 86.8 % of the time, so the samples may fall short of that by at most 5 points
+BAR = {"stroke_width_gain": 1.5, "accuracy_gap": 0.05}
+
+
+def real_thick_accuracy() -> float:
+    """The yardstick's conditional accuracy on the 1,000 test digits thickened: the ceiling for this style."""
+    images, labels = thick_digits("test")
+    return metrics.conditional_accuracy(images, labels)
 
 
 def thick_digits(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
