@@ -140,7 +140,7 @@ slider
 #
 # $$\mathcal{L} = \mathbb{E}_{x_0, c, t, \varepsilon}\Big[\, \lambda(t)\, \big\lVert \varepsilon - \varepsilon_\theta(\sqrt{\bar\alpha_t} x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,\ t,\ c) \big\rVert^2 \Big]$$
 #
-# 잡음을 알면 $x_0$도 압니다: $\hat{x}_0 = (x_t - \sqrt{1-\bar\alpha_t}\,\hat\varepsilon)/\sqrt{\bar\alpha_t}$. 네트워크는 `coursekit.models.unet.UNet`입니다 (0.52M 파라미터, 한 파일):
+# 잡음을 알면 $x_0$도 압니다: $\hat{x}_0 = (x_t - \sqrt{1-\bar\alpha_t}\,\hat\varepsilon)/\sqrt{\bar\alpha_t}$. 네트워크는 `coursekit.models.unet.UNet`입니다 (0.56M 파라미터, 한 파일):
 # t의 사인·코사인 임베딩, 빈 프롬프트용 "null" 클래스가 하나 더 있는 클래스 임베딩, 두 임베딩이 정규화를 늘이고 미는(scale-shift) 잔차 블록,
 # 7x7에서의 셀프 어텐션, 28 → 14 → 7 → 14 → 28의 U자 모양과 건너뛰기 연결(skip connection).
 #

@@ -1,5 +1,6 @@
 """Student copies: solutions replaced by placeholders; checkers fail on them and pass on the solutions."""
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -58,18 +59,61 @@ def test_command_and_bad_input(tmp_path, capsys):
         student_copy(tmp_path / "none", tmp_path / "out")
 
 
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads) at any depth; IPython magics and shell lines are skipped."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return bound, read
+
+
+def _needed_before(before: list, after: list) -> list:
+    """The first cell (the set-up) and every earlier cell that binds a name the later cells read, transitively."""
+    needed = set().union(*(_names(c.source)[1] for c in after))
+    kept = []
+    for cell in reversed(before[1:]):
+        bound, read = _names(cell.source)
+        if bound & needed:
+            kept.append(cell)
+            needed |= read
+    return [before[0], *reversed(kept)]
+
+
+def test_needed_before_follows_names_back():
+    cells = [nbformat.v4.new_code_cell(s) for s in ("import torch", "a = 1", "b = a + 1", "c = 3", "def f():\n    return b")]
+    chosen = _needed_before(cells[:4], [nbformat.v4.new_code_cell("print(f())"), cells[4]])
+    assert [c.source for c in chosen] == ["import torch", "a = 1", "b = a + 1"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_student_copy_runs_and_checkers_fail_on_placeholders(lesson, tmp_path):
+    """The set-up cell, the earlier cells the exercises' names come from, then every cell from the first exercise on.
+
+    The cells before the first exercise are the lesson's own, unchanged by the
+    copy (asserted below) and executed by nbval; running all of them again here
+    would only repeat that, so only those that bind a name used later run.
+    """
     (copy,) = student_copy(lesson, tmp_path)
     nb = nbformat.read(copy, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=1200, allow_errors=True,  # as nbval (Makefile)
-                   resources={"metadata": {"path": str(lesson.parent)}}).execute()
     code = [c for c in nb.cells if c.cell_type == "code"]
     first_exercise = next(i for i, c in enumerate(code) if PLACEHOLDER[0] in c.source)
-    for cell in code[:first_exercise]:
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        assert not errors, f"the student copy fails before the first exercise: {errors[0].ename}: {errors[0].evalue}"
+    assert first_exercise > 0, "the first code cell must be the lesson's set-up, not an exercise"
+    original_code = [c for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    assert [c.source for c in code[:first_exercise]] == [c.source for c in original_code[:first_exercise]]
+    code = [*_needed_before(code[:first_exercise], code[first_exercise:]), *code[first_exercise:]]
+    nb.cells = code
+    NotebookClient(nb, kernel_name="python3", timeout=1200, allow_errors=True,  # as nbval (Makefile)
+                   resources={"metadata": {"path": str(lesson.parent)}}).execute()
+    errors = [o for o in code[0].outputs if o.output_type == "error"]
+    assert not errors, f"the student copy's set-up cell fails: {errors[0].ename}: {errors[0].evalue}"
     checks = [c for c in code if "check_" in c.source and "import" not in c.source.splitlines()[-1]]
     printed = ["".join(o.get("text", "") for o in c.outputs) for c in checks]
     assert printed and all("❌" in p and "NotImplementedError" in p for p in printed), printed

@@ -1,7 +1,7 @@
 """Train week 6's class-conditional pixel-space diffusion model (``coursekit train ddpm``) and measure it.
 
 A :class:`coursekit.models.unet.UNet` (widths 32/64/64, attention at 7x7,
-0.52M parameters) on the 4,000 training digits scaled to [−1, 1]: the cosine
+0.56M parameters) on the 4,000 training digits scaled to [−1, 1]: the cosine
 noise schedule over 1,000 steps, ε-prediction, min-SNR-5 loss weighting, 10 %
 of the labels dropped to the null class (for classifier-free guidance), AdamW
 at 2e-3 with a 200-step warm-up and a cosine decay, batch 64, EMA 0.999. The
