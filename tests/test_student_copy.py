@@ -76,20 +76,24 @@ def _names(source: str) -> tuple[set[str], set[str]]:
 
 def _needed_before(before: list, after: list) -> list:
     """The first cell (the set-up) and every earlier cell that binds a name the later cells read, transitively."""
-    needed = set().union(*(_names(c.source)[1] for c in after))
-    kept = []
+    def free(cells) -> set[str]:  # read but not bound by these cells themselves (fig, ax, loop variables...)
+        names = [_names(c.source) for c in cells]
+        return set().union(*(r for _, r in names)) - set().union(*(b for b, _ in names))
+
+    needed, kept = free(after), []
     for cell in reversed(before[1:]):
-        bound, read = _names(cell.source)
-        if bound & needed:
+        if _names(cell.source)[0] & needed:
             kept.append(cell)
-            needed |= read
+            needed |= free([cell])
     return [before[0], *reversed(kept)]
 
 
 def test_needed_before_follows_names_back():
-    cells = [nbformat.v4.new_code_cell(s) for s in ("import torch", "a = 1", "b = a + 1", "c = 3", "def f():\n    return b")]
-    chosen = _needed_before(cells[:4], [nbformat.v4.new_code_cell("print(f())"), cells[4]])
-    assert [c.source for c in chosen] == ["import torch", "a = 1", "b = a + 1"]
+    cells = [nbformat.v4.new_code_cell(s) for s in ("import torch", "a = 1", "b = a + 1", "c = 3", "fig = 2",
+                                                    "def f():\n    return b")]
+    later = [nbformat.v4.new_code_cell("fig = f()\nprint(fig)"), cells[5]]
+    chosen = _needed_before(cells[:5], later)
+    assert [c.source for c in chosen] == ["import torch", "a = 1", "b = a + 1"]  # not "fig = 2": bound later
 
 
 @pytest.mark.slow

@@ -15,9 +15,9 @@ STABLE_DIFFUSION_15 = {
     "name": "Stable Diffusion 1.5",
     "image": "3x512x512",
     "latent": "4x64x64 (8x down)",
-    "prompt": "CLIP ViT-L/14 text encoder, 123M: 77 tokens x 768",
-    "vae": "AutoencoderKL, 83.7M (scaling 0.18215)",
-    "unet": "UNet, 860M: widths 320/640/1280/1280, cross-attention",
+    "prompt": "CLIP ViT-L/14 text encoder\n123M; 77 tokens x 768",
+    "vae": "AutoencoderKL, 83.7M\n(scaling 0.18215)",
+    "unet": "UNet, 860M\nwidths 320/640/1280/1280\ncross-attention to the prompt",
 }
 
 
@@ -41,13 +41,13 @@ def miniature_parts(pipeline) -> dict[str, str]:
         "name": "coursekit ldm (week 7)",
         "image": "1x28x28",
         "latent": f"{latent} ({28 // pipeline.sample_shape[-1]}x down)",
-        "prompt": f"class embedding, {_count(net.class_emb):,}: 10 digits + empty prompt",
-        "vae": f"SpatialVAE, {_millions(_count(vae))} (scaling {float(vae.scaling_factor):.3f})",
-        "unet": f"UNet, {_millions(_count(net))}: widths {widths}, self-attention",
+        "prompt": f"class embedding table\n{_count(net.class_emb):,}; 10 digits + empty prompt",
+        "vae": f"SpatialVAE, {_millions(_count(vae))}\n(scaling {float(vae.scaling_factor):.3f})",
+        "unet": f"UNet, {_millions(_count(net))}\nwidths {widths}\nclass embedding added to t's",
     }
 
 
-_STAGES = (("prompt", "prompt encoder"), ("unet", "denoiser on latents (x steps)"), ("latent", "final latent"),
+_STAGES = (("prompt", "prompt encoder"), ("unet", "latent denoiser (x steps)"), ("latent", "final latent"),
            ("vae", "VAE decoder"), ("image", "image"))  # generation, left to right; the VAE encoder only trains
 
 
@@ -63,13 +63,12 @@ def draw_pipelines(rows: list[dict[str, str]], ax=None):
     width, gap = 2.3, 0.35
     for r, row in enumerate(rows):
         y = -r * 2.2
-        ax.text(0, y + 0.75, row["name"], fontsize=12, fontweight="bold", va="bottom")
+        ax.text(0, y + 0.75, row["name"], fontsize=12, va="bottom")
         for i, (key, title) in enumerate(_STAGES):
             x = i * (width + gap)
             ax.add_patch(plt.Rectangle((x, y - 0.6), width, 1.2, facecolor=colors[key], edgecolor="#555555"))
-            ax.text(x + width / 2, y + 0.28, title, ha="center", va="center", fontsize=9, fontweight="bold")
-            ax.text(x + width / 2, y - 0.18, row[key].replace(": ", ":\n").replace(", ", ",\n", 1), ha="center",
-                    va="center", fontsize=7.5, wrap=True)
+            ax.text(x + width / 2, y + 0.32, title, ha="center", va="center", fontsize=9.5)
+            ax.text(x + width / 2, y - 0.2, row[key], ha="center", va="center", fontsize=7.5)
             if i:
                 ax.annotate("", xy=(x, y), xytext=(x - gap, y), arrowprops={"arrowstyle": "->", "color": "#333333"})
     ax.set_xlim(-0.2, len(_STAGES) * (width + gap))
