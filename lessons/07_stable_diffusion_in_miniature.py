@@ -13,7 +13,7 @@
 #
 # 지난 시간에 잡음에서 숫자를 만드는 확산 모델을 직접 훈련하고, 웹 UI의 프롬프트·네거티브 프롬프트·CFG 스케일·스텝·시드가 코드에서 무엇인지 보았습니다.
 # 이번 시간에는 웹 UI의 나머지 기능, **img2img, 인페인팅, ControlNet, 체크포인트, LoRA**를 같은 숫자 모델 위에서 하나씩 코드로 만들고 그 효과를 잽니다.
-# 마지막으로 Stable Diffusion의 이름 그대로의 아이디어, **잠재 공간에서 확산하기**(latent diffusion)를 5주차의 VAE로 해 봅니다.
+# 마지막으로 Stable Diffusion의 핵심 아이디어, **잠재 공간에서 확산하기**(원 논문의 이름: latent diffusion)를 5주차의 VAE로 해 봅니다.
 #
 # **학습 목표**
 #
@@ -73,8 +73,8 @@ def read_as(images, labels):
 # | inpaint, mask | `inpaint(pipeline, images, keep, labels)` | 가린 부분만 다시 그리고 나머지는 매 스텝 원본으로 되돌린다 |
 # | ControlNet (canny) | `ControlNet`, `ControlledUNet`, `strokes.edge_maps` | 얼린 모델 옆에 엣지를 읽는 가지를 0에서 시작하는 합성곱으로 붙인다 |
 # | checkpoint | `ddpm.load()`, `ddpm_thick.load()` | 같은 구조, 다른 가중치 전체 |
-# | LoRA, 강도 | `add_lora`, `set_lora_scale` | 얼린 가중치에 작은 저랭크 갱신 $W + \frac{\alpha}{r} BA$를 더한다 |
-# | (Stable Diffusion 자체) | `LatentDigitDiffusion` | VAE의 잠재 공간에서 확산하고 마지막에 한 번 디코딩한다 |
+# | LoRA, 강도 | `add_lora` (`lora_thick.load()`가 부릅니다), `set_lora_scale` | 얼린 가중치에 작은 저랭크 갱신 $W + \frac{\alpha}{r} BA$를 더한다 |
+# | (Stable Diffusion 자체) | `LatentDigitDiffusion` (`ldm.load()`가 돌려줍니다) | VAE의 잠재 공간에서 확산하고 마지막에 한 번 디코딩한다 |
 #
 # 모두 6주차의 같은 샘플러(DDIM)와 같은 가이던스 위에서 돕니다. 새로 배우는 것은 "샘플러의 어디를 바꾸는가"뿐입니다.
 
@@ -83,7 +83,7 @@ def read_as(images, labels):
 #
 # SDEdit(Meng et al. 2022)의 생각입니다. 입력 그림 $x$를 단계 $t_s$까지 **한 번에** 잡음을 섞고($x_{t_s} = \sqrt{\bar\alpha_{t_s}}\,x + \sqrt{1-\bar\alpha_{t_s}}\,\varepsilon$),
 # 순수한 잡음 대신 거기서 샘플러를 시작합니다. 웹 UI의 **강도(denoising strength)** $s$는 샘플러 스텝 중 마지막 $s$만큼만 밟는다는 뜻입니다:
-# 20스텝에 강도 0.5면 $t_s$ = 450에서 시작해 10스텝만 밟습니다. 강도 0은 입력 그대로, 강도 1은 입력을 무시하는 보통의 생성입니다.
+# 20스텝에 강도 0.5면 $t_s$ = 450에서 시작해 10스텝만 밟습니다. 강도 0은 입력 그대로, 강도 1은 입력을 거의 무시하는 보통의 생성입니다 ($t_s$ = 950에서 입력은 $\sqrt{\bar\alpha} \approx 0.08$배만 남습니다).
 #
 # 아래는 직선 몇 개로 "손으로 그린" 7을 프롬프트 7로 다듬은 것입니다.
 
@@ -110,8 +110,8 @@ for ax, (prompt, images) in zip(axes, rows.items()):
 plt.show()
 
 # %% [markdown]
-# *그림: 왼쪽 끝(강도 0)은 입력 그대로, 오른쪽 끝(강도 1)은 입력과 상관없는 새 숫자입니다. 프롬프트 7에서는 중간 강도에서 서툰 7이 자연스러운 7이 되고,
-# 프롬프트 1에서는 강도가 높아질수록 그림이 1 쪽으로 끌려갑니다.*
+# *그림: 왼쪽 끝(강도 0)은 입력 그대로, 오른쪽 끝(강도 1)은 입력을 거의 잊은 새 숫자입니다. 강도 0.6까지는 입력이 거의 그대로이고(획 끝만 다듬어짐),
+# 0.8부터 크게 바뀝니다. 프롬프트 1에서는 그때부터 그림이 1 쪽으로 끌려갑니다.*
 #
 # 트레이드오프를 숫자로 잽니다. 시험 숫자 50장(숫자마다 5장)에 **다른** 숫자의 프롬프트(원래 숫자 + 5)를 주고, 강도마다
 # 분류기가 결과를 프롬프트로 읽은 비율, 여전히 원래 숫자로 읽은 비율, 픽셀이 바뀐 양을 봅니다.
@@ -124,13 +124,14 @@ for s in [0.2, 0.4, 0.6, 0.8, 1.0]:
     print(f"{s:>4} | {read_as(out, prompts):>14.0%} | {read_as(out, src_labels):>15.0%} | {float((out - src).abs().mean()):.2f}")
 
 # %% [markdown] tags=["slide"]
-# 강도가 낮으면 입력이 남고(원래 숫자로 읽힘) 높으면 프롬프트가 이깁니다. 그 사이 어딘가에서 "입력의 구도는 남기고 내용은 프롬프트대로"가 됩니다.
-# 웹 UI에서 강도를 0.5~0.75로 두는 흔한 조언이 이 표의 가운데입니다.
+# 강도가 낮으면 입력이 남고(원래 숫자로 읽힘) 높으면 프롬프트가 이깁니다. 이 모델에서는 0.6과 0.8 사이에서 우세가 뒤집힙니다.
+# 웹 UI의 흔한 조언(0.5~0.75)도 이런 중간 구간을 가리키지만, 경계는 모델, 스케줄, 바꾸려는 정도마다 다릅니다 (여기서는 아예 다른 숫자를 요청했습니다).
 #
 # ## 3. 인페인팅: 가린 부분만 다시 그리기
 #
 # 마스크 `keep`(1 = 남길 픽셀, 0 = 다시 그릴 픽셀)이 주어지면, **매 스텝이 끝날 때마다** 남길 픽셀을 원본에 그 단계만큼 잡음을 섞은 값으로 바꿔 넣습니다
-# (RePaint, Lugmayr et al. 2022의 핵심; 논문의 되감기(resampling)는 뺐습니다).
+# (Song et al. 2021의 점수 기반 모델 등에서 쓰인 "아는 부분 바꿔 넣기"입니다. RePaint(Lugmayr et al. 2022)는 여기에 되감기(resampling)를 더했는데, 그 되감기는 뺐습니다).
+# Stable Diffusion의 인페인팅은 잠재 공간에서 같은 일을 하고, 보통 인페인팅 전용 체크포인트를 씁니다.
 # 새로 그리는 픽셀은 매 스텝 "원본과 어울리는" 쪽으로 다듬어집니다. 비교 대상은 가장 단순한 방법, **따로 생성한 숫자의 아래쪽을 잘라 붙이기**입니다.
 #
 # 시험 숫자 50장의 아래 절반을 가리고, 원래 숫자를 프롬프트로 줍니다. 이음매(13행과 14행의 차이)가 진짜 숫자보다 얼마나 튀는지도 잽니다.
@@ -161,11 +162,11 @@ plt.show()
 # %% [markdown]
 # *그림: 가운데 줄의 인페인팅은 위 절반의 획을 이어서 아래를 그립니다. 아래 줄의 잘라 붙이기는 같은 숫자를 요청해도 위아래가 서로 모르는 채 만들어져 획이 어긋납니다.*
 #
-# 아래 위젯으로 두 가지를 직접 해 보세요. 입력은 직선으로 그린 7이고, 인페인팅 모드에서는 아래 절반을 다시 그립니다.
+# 아래 위젯으로 두 가지를 직접 해 보세요. 입력은 직선으로 그린 7이고, 인페인팅 모드에서는 아래 절반을 다시 그립니다 (강도는 img2img 모드에서만 쓰입니다).
 # 강도를 0에서 1로 옮기며 언제 입력이 사라지는지, 프롬프트를 바꾸면 인페인팅이 위 절반에 맞춰 무엇을 그리는지 보세요.
 
 # %%
-pad = EditPad(pipeline, sketch[0], keep[0], label=7, strength=0.6, seed=0)
+pad = EditPad(pipeline, sketch[0], keep[0], label=7, strength=0.8, seed=0)
 pad
 
 # %% [markdown] tags=["slide"]
@@ -194,8 +195,10 @@ print(f"30스텝 뒤: zero convolution이 0에서 벗어남: {all(float(z.weight
 print(f"손실이 유한함: {bool(np.isfinite(history.as_arrays()['loss']).all())}")
 
 # %% [markdown] tags=["slide"]
-# 0에서 시작해도 배울 수 있는 이유: $y = Wh + b$에서 $W = 0$이어도 $\partial L / \partial W = (\partial L / \partial y)\, h^\top$는 들어온 특징 $h$가 0이 아닌 한 0이 아닙니다.
-# 출력만 0이고 기울기는 살아 있습니다 (연습 3).
+# 0에서 시작해도 배울 수 있는 이유: $y = Wh + b$에서 $W = 0$이어도 $\partial L / \partial W = (\partial L / \partial y)\, h^\top$는 들어온 특징 $h$와 $\partial L / \partial y$가 0이 아닌 한 0이 아닙니다.
+# 출력만 0이고 가중치의 기울기는 살아 있습니다 (연습 3). 다만 첫 스텝에서는 zero convolution 뒤의 가지(인코더 복사본, 엣지를 읽는 hint 네트워크)에 가는 기울기
+# $\partial L / \partial h = W^\top \partial L / \partial y$가 0이라서 zero convolution만 먼저 움직이고, 나머지는 그다음 스텝부터 배웁니다.
+# (hint 네트워크의 마지막 합성곱도 0에서 시작합니다: 논문의 "입력 쪽 zero convolution"입니다.)
 #
 # 저장된 ControlNet(`coursekit train controlnet`: 훈련 숫자 4,000장과 그 엣지, 1,000스텝)을 씁니다.
 # 파일에는 조종 가지만 들어 있고 원래 모델은 자기 체크포인트에서 읽습니다 (웹 UI의 ControlNet 파일도 그렇습니다).
@@ -220,7 +223,7 @@ print(f"엣지와 프롬프트가 다툴 때(마지막 줄): 프롬프트로 읽
       f"엣지의 숫자로 읽힘 {read_as(conflict, TEN):.0%}")
 
 # %% [markdown]
-# *그림: ControlNet이 그린 숫자는 엣지의 윤곽(기울기, 굵기, 고리의 크기)을 따릅니다. 조종 가지 없이는 같은 숫자라도 모양이 제멋대로입니다.
+# *그림: ControlNet이 그린 숫자는 엣지의 윤곽(기울기, 굵기, 고리의 크기)을 따릅니다. 조종 가지 없이는 같은 숫자라도 엣지와 상관없는 모양입니다.
 # 엣지와 프롬프트가 다투면(마지막 줄) 이 작은 모델에서는 대체로 엣지가 이깁니다: 숫자 그림에서는 윤곽이 곧 숫자이기 때문입니다.
 # 웹 UI가 ControlNet의 "control weight"와 "guidance start/end"를 따로 두는 까닭이 이것입니다 (`ControlledUNet.strength`가 control weight입니다).*
 #
@@ -241,6 +244,10 @@ shipped = read_manifest("controlnet")["metrics"]
 print(f"(체크포인트 기록, 시험 숫자 200장 x 시드 3개: ControlNet {shipped['edge_agreement']:.2f}, "
       f"없이 {shipped['edge_agreement_without_control']:.2f}, 프롬프트로 읽힘 {shipped['conditional_accuracy']:.0%})")
 
+# %% [markdown]
+# 조종 가지 없는 모델의 일치는 같은 숫자의 다른 진짜 그림과 비슷합니다: 그만큼은 "같은 숫자"라는 것만으로 얻습니다. ControlNet은 그 위로 크게 올라가고,
+# 대가로 프롬프트를 따르는 비율이 조금 내려갑니다 (엣지와 프롬프트가 함께 모델을 끌기 때문입니다).
+
 # %% [markdown] tags=["slide"]
 # ## 5. 체크포인트와 LoRA: "화풍"을 바꾸는 두 방법
 #
@@ -254,7 +261,7 @@ print("같은 구조:", list(thick.state_dict()) == list(pipeline.state_dict()),
 fig, axes = plt.subplots(3, 1, figsize=(7, 2.6), layout="constrained")
 for ax, (title, images) in zip(axes, [("기본 체크포인트 (같은 프롬프트, 같은 시드)", pipeline.generate(TEN, seed=1)),
                                       ("굵은 획 체크포인트", thick.generate(TEN, seed=1)),
-                                      ("참고: 진짜 숫자를 굵게 한 훈련 그림", strokes.thicken(test_images[first_each]))]):
+                                      ("참고: 시험 숫자를 굵게 한 것 (훈련 그림과 같은 화풍)", strokes.thicken(test_images[first_each]))]):
     draw_mosaic(images, 10, title=title, ax=ax)
 plt.show()
 
@@ -264,7 +271,7 @@ plt.show()
 # $$W' = W + \frac{\alpha}{r}\, B A, \qquad A: r \times \text{입력},\ B: \text{출력} \times r,\ r \ll \text{입력, 출력}$$
 #
 # 을 씁니다. $B$가 0에서 시작하므로 처음에는 원래 모델 그대로입니다. 합성곱에서는 $A$가 원래 커널 크기의 합성곱(출력 $r$채널), $B$가 1x1 합성곱입니다 (`peft`와 같은 배치).
-# `coursekit train lora-thick`은 6주차 모델을 얼리고 UNet의 모든 합성곱에 랭크 4의 어댑터를 붙여 굵은 획 그림으로 $A$, $B$만 훈련했습니다.
+# `coursekit train lora-thick`은 6주차 모델을 얼리고 UNet의 모든 합성곱에 랭크 4의 어댑터를 붙여(출력이 1채널인 마지막 합성곱만 랭크 1) 굵은 획 그림으로 $A$, $B$만 훈련했습니다.
 
 # %% tags=["slide"]
 lora = lora_thick.load()
@@ -304,8 +311,8 @@ for ax, (scale, images) in zip(axes, lora_rows.items()):
 plt.show()
 
 # %% [markdown]
-# *그림: 강도 0은 기본 모델과 같은 숫자이고, 강도를 올리면 같은 숫자가 점점 굵어집니다. "프롬프트로 읽힘"이 조금 내려가는 것은 잣대 탓도 있습니다:
-# 3주차의 분류기는 가는 획으로 훈련되어 굵게 한 **진짜** 숫자도 위의 비율만큼만 맞힙니다. 어댑터는 모델의 몇 퍼센트이고 파일도 그만큼 작아서,
+# *그림: 강도 0은 기본 모델과 같은 숫자이고, 강도를 올리면 같은 숫자가 점점 굵어집니다. 강도 1의 "프롬프트로 읽힘"은 잣대의 한계와 비슷합니다:
+# 3주차의 분류기는 가는 획으로 훈련되어 굵게 한 **진짜** 숫자도 위의 비율만큼만 맞힙니다. 강도 1.5에서는 그보다 훨씬 낮습니다: 훈련한 것보다 세게 걸면 숫자 자체가 망가집니다. 어댑터는 모델의 몇 퍼센트이고 파일도 그만큼 작아서,
 # 여러 화풍을 기본 모델 하나에 바꿔 끼우거나 섞을 수 있습니다. 체크포인트는 같은 일을 모델 전체 크기로 합니다.*
 #
 # (검증: `coursekit.models.lora`의 층은 식 $W + \frac{\alpha}{r}BA$, 그리고 합친 가중치로 한 번 계산한 `F.conv2d`와 시험(tests/test_lora.py)으로 비교합니다.
@@ -313,11 +320,12 @@ plt.show()
 # `peft`는 `transformers`와 `accelerate`를 함께 요구해서 이 과정의 환경에는 넣지 않고 손으로 돌립니다.)
 
 # %% [markdown] tags=["slide"]
-# ## 6. 잠재 확산: Stable Diffusion의 "Stable"이 아니라 "Latent"
+# ## 6. 잠재 확산: Stable Diffusion의 핵심은 "Latent"
 #
-# 지금까지의 모델은 28x28 픽셀 784개에 잡음을 섞고 뺐습니다. Stable Diffusion은 512x512x3 = 786,432개의 픽셀 대신,
-# VAE가 8배 줄인 **4x64x64 = 16,384개의 잠재 변수**에서 확산하고 마지막에 VAE 디코더로 한 번만 그림을 만듭니다 (Rombach et al. 2022, "latent diffusion").
-# 우리는 5주차의 공간 VAE(28x28 → 4x7x7 = 196개)를 씁니다. VAE의 `scaling_factor`(SD의 0.18215)로 잠재 변수의 분산을 1로 맞춘 것이 확산하는 대상입니다.
+# 지금까지의 모델은 28x28 픽셀 784개에 잡음을 섞고 뺐습니다. Stable Diffusion은 512x512x3 = 786,432개의 값(픽셀 262,144개 x 색 3개) 대신,
+# VAE가 가로·세로를 각각 8배 줄인 **4x64x64 = 16,384개의 잠재 변수**에서 확산하고 마지막에 VAE 디코더로 한 번만 그림을 만듭니다 (Rombach et al. 2022, "latent diffusion").
+# 우리는 5주차의 공간 VAE(28x28 → 4x7x7 = 196개)를 씁니다. 확산하는 대상은 잠재 변수에 `scaling_factor` 한 숫자를 곱해 **전체** 표준편차를 1로 맞춘 것입니다
+# (채널마다 맞추지는 않습니다). SD의 VAE는 잠재 변수가 넓게 퍼져서 0.18215를 곱하고, 우리 VAE는 좁아서 1.229를 곱합니다.
 
 # %% tags=["slide"]
 latent_model = ldm.load()
@@ -330,8 +338,10 @@ draw_pipelines([STABLE_DIFFUSION_15, miniature_parts(latent_model)])
 plt.show()
 
 # %% [markdown]
-# *그림: 두 파이프라인의 같은 부품. 프롬프트 인코더(SD는 CLIP 텍스트 인코더, 우리는 숫자 11개의 임베딩 표), 잠재 공간의 UNet(스텝마다 한 번),
-# 마지막 잠재 변수, VAE 디코더, 그림. 크기는 수백 배 다르지만 흐름은 같습니다. VAE 인코더는 훈련할 때(와 img2img)만 씁니다.*
+# *그림: 두 파이프라인의 같은 부품. 프롬프트 인코더(SD는 CLIP 텍스트 인코더, 우리는 숫자 10개 + 가이던스용 빈 프롬프트 1개의 임베딩 표), 잠재 공간의 UNet
+# (스텝마다 조건부와 빈 프롬프트의 예측을 두 배 배치로 한 번에), 마지막 잠재 변수, VAE 디코더, 그림. 크기는 수백 배 다릅니다.
+# 프롬프트를 넣는 방법도 다릅니다: SD는 교차 어텐션(cross-attention)으로 토큰 77개를 읽고, 우리는 클래스 임베딩을 시간 임베딩에 더합니다.
+# VAE 인코더는 훈련, img2img, 인페인팅에서만 씁니다.*
 #
 # 잠재 모델(`coursekit train ldm`: 잠재 변수에서 6주차와 같은 레시피, 3,000스텝)과 픽셀 모델을 같은 잣대와 같은 시간 측정으로 비교합니다 (숫자마다 20장, 200장).
 
@@ -345,9 +355,9 @@ for name, model in (("픽셀 공간 (6주차)", pipeline), ("잠재 공간 (이�
     compare[name] = images
     print(f"{name}: 프롬프트로 읽힘 {read_as(images, labels_200):.0%}, 확신 있는 숫자 {metrics.classifier_score(images).confident:.0%}, "
           f"200장에 {seconds:.1f} s")
-recorded = read_manifest("ldm")["metrics"]
-print(f"(체크포인트 기록, 1,000장 x 시드 3개의 중앙값: 잠재 모델 프롬프트로 읽힘 {recorded['conditional_accuracy']:.1%}, "
-      f"확신 {recorded['confident']:.1%})")
+for name, record in (("픽셀 모델", read_manifest("ddpm")["metrics"]), ("잠재 모델", read_manifest("ldm")["metrics"])):
+    print(f"(체크포인트 기록, 1,000장 x 시드 3개의 중앙값: {name} 프롬프트로 읽힘 {record['conditional_accuracy']:.1%}, "
+          f"확신 {record['confident']:.1%})")
 fig, axes = plt.subplots(2, 1, figsize=(7, 2.2), layout="constrained")
 for ax, (name, images) in zip(axes, compare.items()):
     draw_mosaic(images[:10], 10, title=name, ax=ax)
@@ -355,8 +365,8 @@ plt.show()
 
 # %% [markdown] tags=["slide"]
 # 잠재 모델의 UNet은 파라미터가 더 많은데도(위 그림: 2.0M, 픽셀 모델은 0.56M) 28x28이 아니라 7x7에서 돌아서 한 번의 평가가 훨씬 쌉니다. 시간은 실행할 때마다 조금씩 다르지만,
-# 잠재 공간이 더 빠르다는 결론은 `make bench`의 측정(여러 번의 중앙값)에서도 같습니다. 값은 VAE 디코딩 한 번으로 치릅니다.
-# 그리고 잠재 모델의 품질은 VAE를 넘을 수 없습니다: 5주차 VAE가 복원하지 못하는 세부는 잠재 확산도 만들지 못합니다. SD의 VAE가 얼굴의 작은 글자나 손가락을 뭉개는 것과 같은 이유입니다.
+# 잠재 공간이 더 빠르다는 결론은 `make bench`의 측정(여러 번의 중앙값)에서도 같습니다. 그 대가로 마지막에 VAE 디코딩을 한 번 더 합니다 (그 시간도 위 측정에 들어 있습니다).
+# 그리고 잠재 모델의 품질은 VAE를 넘을 수 없습니다: 5주차 VAE가 복원하지 못하는 세부는 잠재 확산도 만들지 못합니다. SD 1.x의 VAE가 작은 얼굴이나 작은 글자를 뭉개는 것과 같은 이유입니다.
 
 # %% [markdown] tags=["slide"]
 # ## 7. 연습 문제
@@ -375,11 +385,11 @@ def my_keep_known(x_prev, known_noised, keep):
 from coursekit.checks.week07 import check_keep_known, check_lora_forward, check_zero_conv
 
 if check_keep_known(my_keep_known):  # 통과하면 여러분의 함수로 샘플러를 돌려 3절의 인페인팅을 다시 합니다 (10장)
-    known = src[:10] * 2 - 1
-    noise_for_known = torch.Generator().manual_seed(1)
+    known = src[:10] * 2 - 1  # 샘플러는 [-1, 1]의 값에서 돕니다
+    noise_for_known = torch.Generator().manual_seed(1)  # inpaint(seed=0)가 쓰는 잡음의 시드(seed + 1)와 같게
 
-    def my_after_step(t_prev, x_prev, x0_hat):
-        noised = known if t_prev < 0 else q_sample(pipeline.schedule, known, t_prev,
+    def my_after_step(t_prev, x_prev, x0_hat):  # 샘플러가 매 스텝 끝에 부르는 함수: 돌려준 값이 새 x_prev가 됩니다
+        noised = known if t_prev < 0 else q_sample(pipeline.schedule, known, t_prev,  # t_prev < 0: 마지막 스텝
                                                     torch.randn(known.shape, generator=noise_for_known))
         return my_keep_known(x_prev, noised, keep)
 
@@ -427,4 +437,4 @@ check_zero_conv(my_zero_conv)
 # - **체크포인트**는 가중치 전체, **LoRA**는 그 몇 퍼센트 크기의 저랭크 갱신이고, 강도로 섞는 정도를 정합니다.
 # - **잠재 확산**은 VAE의 작은 잠재 공간에서 같은 확산을 하고 마지막에 한 번 디코딩합니다. Stable Diffusion은 이 그림을 수백 배 키운 것입니다.
 #
-# 더 해 볼 것: 인페인팅 마스크를 가운데 구멍으로 바꾸기, ControlNet의 강도(`ControlledUNet.strength`)를 0.5로 줄이기, LoRA를 굵은 획 체크포인트에 붙여 강도 −로 되돌려 보기(이 코드는 0~4만 받습니다: 왜일까요?).
+# 더 해 볼 것: 인페인팅 마스크를 가운데 구멍으로 바꾸기, ControlNet의 강도(`ControlledUNet.strength`)를 0.5로 줄이기, LoRA 강도를 0.25 간격으로 옮기며 획 굵기가 강도에 비례해 늘어나는지 재 보기.

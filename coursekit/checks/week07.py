@@ -95,5 +95,5 @@ def check_zero_conv(answer) -> str:
     (conv(features) * target).sum().backward()
     if conv.weight.grad is None or float(conv.weight.grad.abs().max()) == 0.0:
         raise Failed("가중치에 기울기가 흐르지 않습니다: requires_grad를 끄지 마세요 (0에서 시작해도 배워야 합니다)")
-    return ("처음에는 정확히 0을 더하지만 기울기(= 들어온 특징)는 0이 아니라서 첫 스텝부터 배웁니다: "
+    return ("처음에는 정확히 0을 더하지만 가중치의 기울기(∂L/∂y · hᵀ)는 0이 아니라서 첫 스텝부터 배웁니다: "
             "조종 가지가 학습을 시작할 때 원래 모델을 망치지 않습니다")

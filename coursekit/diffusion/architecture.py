@@ -16,7 +16,7 @@ STABLE_DIFFUSION_15 = {
     "image": "3x512x512",
     "latent": "4x64x64 (8x down)",
     "prompt": "CLIP ViT-L/14 text encoder\n123M; 77 tokens x 768",
-    "vae": "AutoencoderKL, 83.7M\n(scaling 0.18215)",
+    "vae": "AutoencoderKL, 83.7M in all\n(decoder 49.5M; scaling 0.18215)",
     "unet": "UNet, 860M\nwidths 320/640/1280/1280\ncross-attention to the prompt",
 }
 
@@ -42,7 +42,8 @@ def miniature_parts(pipeline) -> dict[str, str]:
         "image": "1x28x28",
         "latent": f"{latent} ({28 // pipeline.sample_shape[-1]}x down)",
         "prompt": f"class embedding table\n{_count(net.class_emb):,}; 10 digits + empty prompt",
-        "vae": f"SpatialVAE, {_millions(_count(vae))}\n(scaling {float(vae.scaling_factor):.3f})",
+        "vae": f"SpatialVAE, {_millions(_count(vae))} in all\n(decoder {_millions(_count(vae.decoder))}; "
+               f"scaling {float(vae.scaling_factor):.3f})",
         "unet": f"UNet, {_millions(_count(net))}\nwidths {widths}\nclass embedding added to t's",
     }
 
