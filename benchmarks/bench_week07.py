@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from coursekit import datasets, digit_bar
+from coursekit import datasets, digit_bar, strokes
 from coursekit.checkpoints import read_manifest
 from coursekit.env import set_threads
 from coursekit.models.lora import lora_parameters
@@ -65,8 +65,6 @@ def _controlnet() -> list[dict]:
 
 def _style(base) -> list[dict]:
     real = datasets.digits("test")[0][:1000]
-    from coursekit import strokes
-
     print(f"\nthick-stroke style: real test digits {float(strokes.stroke_width(real).median()):.2f} px, thickened "
           f"{float(strokes.stroke_width(strokes.thicken(real)).median()):.2f} px")
     ceiling = ddpm_thick.real_thick_accuracy()

@@ -38,11 +38,16 @@ EVAL_DIGITS = 200  # the first 200 test digits give the edge maps (20 of each cl
 BAR = {"edge_agreement": 0.5, "edge_gain": 0.2}  # median F1, and its lead over the base model without control
 
 
+def _around(pipeline: DigitDiffusion, net) -> DigitDiffusion:
+    """``pipeline``'s schedule, prediction type and sampling defaults around another network."""
+    return DigitDiffusion(net, schedule=pipeline.schedule_name, num_train_steps=pipeline.num_train_steps,
+                          prediction=pipeline.prediction, guidance=pipeline.default_guidance,
+                          steps=pipeline.default_steps).eval()
+
+
 def controlled(base: DigitDiffusion, control: ControlNet) -> DigitDiffusion:
     """The base pipeline's sampler around base + control: set ``.net.condition`` before generating."""
-    return DigitDiffusion(ControlledUNet(base.net, control), schedule=base.schedule_name,
-                          num_train_steps=base.num_train_steps, prediction=base.prediction,
-                          guidance=base.default_guidance, steps=base.default_steps).eval()
+    return _around(base, ControlledUNet(base.net, control))
 
 
 def train_controlnet(*, steps: int = DEFAULTS["steps"], seed: int = DEFAULTS["seed"], device=None,
@@ -81,9 +86,7 @@ def measure(pipeline: DigitDiffusion, *, seed: int, count: int = EVAL_DIGITS) ->
         with_control = pipeline.generate(labels, seed=seed)
     finally:
         net.condition = None
-    without = DigitDiffusion(net.base, schedule=pipeline.schedule_name, num_train_steps=pipeline.num_train_steps,
-                             prediction=pipeline.prediction, guidance=pipeline.default_guidance,
-                             steps=pipeline.default_steps).generate(labels, seed=seed)
+    without = _around(pipeline, net.base).generate(labels, seed=seed)
     agreement = float(strokes.edge_agreement(with_control, edges).median())
     base_agreement = float(strokes.edge_agreement(without, edges).median())
     result = {"edge_agreement": agreement, "edge_agreement_without_control": base_agreement,

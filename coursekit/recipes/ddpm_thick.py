@@ -13,6 +13,8 @@ asked for; bar :data:`BAR`.
 
 from __future__ import annotations
 
+import functools
+
 import torch
 
 from .. import datasets, digit_bar, metrics, strokes
@@ -72,11 +74,17 @@ def measure_style(pipeline: DigitDiffusion, *, seed: int, count: int = STYLE_SAM
             "confident": digit_bar.measure(images)["confident"]}
 
 
+@functools.lru_cache(maxsize=4)
+def _base_stroke_width(seeds: tuple[int, ...]) -> float:
+    """The shipped base model's median stroke width on ``seeds`` (the same for both week-7 styles: measured once)."""
+    base = ddpm.load()
+    return digit_bar.aggregate({seed: measure_style(base, seed=seed) for seed in seeds})["stroke_width"]
+
+
 def evaluate(pipeline: DigitDiffusion, *, seeds=digit_bar.EVAL_SEEDS) -> dict[str, float]:
     """:func:`measure_style` per seed (medians, worst, per seed) and ``stroke_width_gain`` over the base model."""
-    base = ddpm.load()
     result = digit_bar.aggregate({seed: measure_style(pipeline, seed=seed) for seed in seeds})
-    base_width = digit_bar.aggregate({seed: measure_style(base, seed=seed) for seed in seeds})["stroke_width"]
+    base_width = _base_stroke_width(tuple(seeds))
     result.update(base_stroke_width=base_width, stroke_width_gain=result["stroke_width"] - base_width)
     return result
 
