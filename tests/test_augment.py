@@ -54,3 +54,42 @@ def test_bad_batches_are_refused(digits):
         translate(digits[:, 0], 2)
     with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
         random_affine(digits.to(torch.uint8), torch.Generator())
+
+
+# --- random_warp (DeepFaceLab's random warp) -------------------------------------
+
+from coursekit.augment import random_warp  # noqa: E402
+
+
+def _faces():
+    from coursekit.datasets import portrait
+
+    rgb = torch.from_numpy(portrait("collins")[120:248, 180:308].copy()).permute(2, 0, 1).float() / 255
+    return torch.nn.functional.interpolate(rgb[None], size=(64, 64), mode="area").repeat(4, 1, 1, 1)
+
+
+def test_random_warp_bends_the_inside_and_keeps_the_border():
+    faces = _faces()
+    warped = random_warp(faces, torch.Generator().manual_seed(0))
+    assert warped.shape == faces.shape
+    inside = (warped - faces)[..., 8:-8, 8:-8].abs().mean()
+    edge = (warped - faces)[..., [0, -1], :].abs().mean()
+    assert inside > 0.02 and edge < 0.2 * inside
+    assert not torch.allclose(warped[0], warped[1])  # each image its own field
+    same = random_warp(faces, torch.Generator().manual_seed(0))
+    assert torch.equal(warped, same)
+
+
+def test_random_warp_with_no_jitter_is_the_identity_and_more_jitter_bends_more():
+    faces = _faces()
+    assert torch.allclose(random_warp(faces, torch.Generator(), jitter=0.0), faces, atol=1e-5)
+    small = (random_warp(faces, torch.Generator().manual_seed(1), jitter=0.1) - faces).abs().mean()
+    large = (random_warp(faces, torch.Generator().manual_seed(1), jitter=0.4) - faces).abs().mean()
+    assert large > 1.5 * small
+
+
+@pytest.mark.parametrize("options, message", [(dict(cells=1), "cells"), (dict(jitter=0.8), "jitter"),
+                                              (dict(jitter=True), "jitter")])
+def test_random_warp_refuses_bad_settings(options, message):
+    with pytest.raises(ValueError, match=message):
+        random_warp(_faces(), torch.Generator(), **options)
