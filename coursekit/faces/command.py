@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["IMAGE_SUFFIXES", "CommandError", "write_marked_image", "faceswap", "faceswap_video", "add_commands"]
+__all__ = ["IMAGE_SUFFIXES", "CommandError", "write_marked_image", "faceswap", "faceswap_video", "faces_extract",
+           "add_commands"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -98,6 +99,19 @@ def faceswap_video(args) -> int:
     return 0
 
 
+def faces_extract(args) -> int:
+    from .extract import extract_video
+
+    video = _existing_file(args.video, "--video")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"--out {out} is a file; give a folder for the crops")
+    report = extract_video(video, out, args.size, every=args.every, max_frames=args.max_frames)
+    print(f"wrote {report['faces']} aligned {args.size}x{args.size} faces and masks to {out} "
+          f"({report['frames_read']} frames read, {report['no_face']} without a face); only use videos of people who agreed")
+    return 0
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     from .options import CORNERS
 
@@ -140,3 +154,13 @@ def add_commands(commands) -> None:
     video.add_argument("--max-frames", type=int, default=None, help="stop after this many frames (needed for a webcam)")
     _common(video)
     video.set_defaults(run=faceswap_video, expected_errors=expected_errors)
+
+    extract = commands.add_parser("faces-extract", help="aligned face crops and masks from a video (a face set)",
+                                  description="Detect, align (Umeyama, full_face) and mask the face in a video's frames, "
+                                              "the first step of an autoencoder deepfake. Use only videos of people who agreed.")
+    extract.add_argument("--video", required=True, metavar="VIDEO", help="input video file")
+    extract.add_argument("--out", required=True, metavar="DIR", help="folder for face_NNNNN.png, mask_NNNNN.png and faces.json")
+    extract.add_argument("--size", type=int, choices=(64, 96, 128, 256), default=64, help="crop size in pixels")
+    extract.add_argument("--every", type=int, default=1, help="use every N-th frame")
+    extract.add_argument("--max-frames", type=int, default=None, help="stop after reading this many frames")
+    extract.set_defaults(run=faces_extract, expected_errors=expected_errors)
