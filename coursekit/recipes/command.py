@@ -51,6 +51,9 @@ RECIPES = {
                          ("loss",)),
     "lora-thick": Recipe("lora_thick", "train_lora_thick", "the thick-stroke LoRA adapter of week 7 (on the frozen ddpm)",
                          ("loss",)),
+    "deepfake-ae": Recipe("deepfake_ae", "train_deepfake_ae",
+                          "the autoencoder deepfake of week 4 (shared encoder, a decoder each for Hopper and Collins)",
+                          ("loss", "loss_hopper", "loss_collins")),
     "ldm": Recipe("ldm", "train_ldm", "the latent diffusion model of week 7 (in the spatial VAE's 4x7x7 latents)",
                   ("loss",)),
 }

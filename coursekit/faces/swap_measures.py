@@ -1,0 +1,171 @@
+"""How good a face swap is, measured on puppet frames whose ground truth is known.
+
+For a direction "S on D" (the face of S put onto frames of D) and each
+held-out pose k: D's frame k is the destination, S rendered with pose k is the
+ground truth. Two swaps are measured on the same frames:
+
+- ``ae``: the autoencoder (:class:`coursekit.models.face_swap_ae.FaceSwapAE`):
+  extract D's face, decode it with S's decoder, merge it back
+  (:func:`coursekit.faces.merge.merge_face`);
+- ``landmark``: the non-learned swap of ``coursekit faceswap``
+  (:func:`coursekit.faces.swap.swap_faces`: S's photo warped onto the frame's
+  landmarks, color corrected, Poisson blended).
+
+Measures (per frame, then medians or shares):
+
+- ``ssim`` / ``psnr``: the result cut out with D's alignment against the
+  ground truth's aligned crop, inside the ground truth's face mask;
+- ``identity``: dlib descriptor distances of the result to S's photo
+  (``to_source``, should be < 0.6) and to D's (``to_destination``, > 0.6);
+  ``identity_pass``: the share of frames with both (no face found = fail);
+- ``landmark_error``: landmarks found on the result against D's posed
+  landmarks, mean distance in face widths (expression and pose kept);
+- ``flicker``: over a smooth clip, the mean frame-to-frame change inside the
+  face of the result's crops minus the ground truth's (0 = as steady as the truth).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .detect import NoFaceError
+from .extract import AlignedFace, extract
+from .identity import SAME_PERSON_THRESHOLD, face_descriptor, face_distance
+from .landmarks import face_landmarks
+from .detect import choose_face
+from .merge import merge_face
+from .puppet import render
+from .puppet_sets import IDENTITIES, clip_poses, held_out_poses, portrait_fit
+
+__all__ = ["BAR", "METHODS", "crop_like", "ae_swap", "landmark_swap", "frame_measures", "measure_direction", "measure",
+           "check"]
+
+BAR = {"identity_pass": 0.80, "landmark_error": 0.05}  # and the ae's masked SSIM above the landmark swap's
+METHODS = ("ae", "landmark")
+
+
+def crop_like(image: np.ndarray, aligned: AlignedFace) -> np.ndarray:
+    """``image`` cut out with ``aligned``'s matrix and size (the same crop as the frame's face)."""
+    size = aligned.crop.shape[0]
+    return cv2.warpAffine(np.ascontiguousarray(image), aligned.matrix, (size, size), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REFLECT)
+
+
+def ae_swap(model, frames: list[np.ndarray], to: str, **merge_options) -> tuple[list, list[AlignedFace]]:
+    """Each frame with its face replaced by ``to``'s decoder output; returns ``(results, aligned faces)``."""
+    import torch
+
+    aligned = [extract(f, model.size) for f in frames]
+    crops = torch.from_numpy(np.stack([a.crop for a in aligned])).permute(0, 3, 1, 2).float() / 255
+    faces, masks = model.swap(crops, to)
+    faces = (faces.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
+    results = [merge_face(f, a, face, m[0].numpy(), **merge_options)
+               for f, a, face, m in zip(frames, aligned, faces, masks)]
+    return results, aligned
+
+
+def landmark_swap(source: str, frames: list[np.ndarray]) -> list[np.ndarray]:
+    """Each frame with ``source``'s photo swapped in by :func:`coursekit.faces.swap.swap_faces`."""
+    from .swap import FaceFit, fit_face, swap_faces
+
+    rgb, points = portrait_fit(source)
+    src = FaceFit(choose_face(rgb), np.array(points))
+    return [swap_faces(rgb, f, source_fit=src, target_fit=fit_face(f)).image for f in frames]
+
+
+def _masked_ssim_psnr(result_crop: np.ndarray, truth: AlignedFace) -> tuple[float, float]:
+    import torch
+
+    from ..ssim import ssim
+
+    a = torch.from_numpy(result_crop).permute(2, 0, 1)[None].float() / 255
+    b = torch.from_numpy(truth.crop).permute(2, 0, 1)[None].float() / 255
+    mask = torch.from_numpy(truth.mask)[None, None]
+    value = float(ssim(a, b, mask))
+    inside = truth.mask > 0.5
+    mse = float(((result_crop.astype(np.float64) - truth.crop) ** 2)[inside].mean()) / 255**2
+    return value, float(10 * np.log10(1 / max(mse, 1e-10)))
+
+
+def frame_measures(result: np.ndarray, destination: AlignedFace, destination_points: np.ndarray, truth: AlignedFace,
+                   source_descriptor: np.ndarray, destination_descriptor: np.ndarray) -> dict[str, float]:
+    """The per-frame measures of one swapped frame (see the module's doc)."""
+    ssim_value, psnr_value = _masked_ssim_psnr(crop_like(result, destination), truth)
+    out = {"ssim": ssim_value, "psnr": psnr_value}
+    try:
+        face = choose_face(result)
+    except NoFaceError:
+        return {**out, "to_source": float("nan"), "to_destination": float("nan"), "identity_pass": 0.0,
+                "landmark_error": float("nan")}
+    descriptor = face_descriptor(result, face)
+    to_source, to_destination = face_distance(descriptor, source_descriptor), face_distance(descriptor, destination_descriptor)
+    width = np.linalg.norm(destination_points[16] - destination_points[0])
+    error = np.linalg.norm(face_landmarks(result, face) - destination_points, axis=1).mean() / width
+    passed = to_source < SAME_PERSON_THRESHOLD < to_destination
+    return {**out, "to_source": to_source, "to_destination": to_destination, "identity_pass": float(passed),
+            "landmark_error": float(error)}
+
+
+def _flicker(crops: list[np.ndarray], masks: list[np.ndarray]) -> float:
+    changes = [np.abs(b.astype(np.float64) - a)[(ma > 0.5) & (mb > 0.5)].mean()
+               for a, b, ma, mb in zip(crops, crops[1:], masks, masks[1:])]
+    return float(np.mean(changes)) / 255
+
+
+def measure_direction(model, source: str, destination: str, poses, clip=None, **merge_options) -> dict[str, dict]:
+    """Per-method lists of per-frame measures for ``source`` on ``destination`` (and flicker, with ``clip``)."""
+    source_rgb, source_points = portrait_fit(source)
+    dest_rgb, dest_points = portrait_fit(destination)
+    source_descriptor, dest_descriptor = face_descriptor(source_rgb), face_descriptor(dest_rgb)
+    dest_frames = [render(dest_rgb, dest_points, p) for p in poses]
+    truths = [extract(render(source_rgb, source_points, p).image, model.size) for p in poses]
+    images = [f.image for f in dest_frames]
+    ae_results, aligned = ae_swap(model, images, source, **merge_options)
+    results = {"ae": ae_results, "landmark": landmark_swap(source, images)}
+    out = {}
+    for method, frames in results.items():
+        out[method] = [frame_measures(r, a, f.points, t, source_descriptor, dest_descriptor)
+                       for r, a, f, t in zip(frames, aligned, dest_frames, truths)]
+    if clip is not None:
+        clip_frames = [render(dest_rgb, dest_points, p).image for p in clip]
+        truth = [extract(render(source_rgb, source_points, p).image, model.size) for p in clip]
+        truth_flicker = _flicker([t.crop for t in truth], [t.mask for t in truth])
+        ae_clip, clip_aligned = ae_swap(model, clip_frames, source, **merge_options)
+        for method, frames in (("ae", ae_clip), ("landmark", landmark_swap(source, clip_frames))):
+            crops = [crop_like(r, a) for r, a in zip(frames, clip_aligned)]
+            out[f"{method}_flicker"] = _flicker(crops, [a.mask for a in clip_aligned]) - truth_flicker
+    return out
+
+
+def measure(model, *, poses: int = 40, clip: int = 24, **merge_options) -> dict[str, float]:
+    """Both directions of the two identities: ``{method}_{source}_on_{destination}_{measure}`` medians and shares."""
+    held_out = held_out_poses(poses)
+    clip_list = clip_poses(clip) if clip else None
+    out = {}
+    for source, destination in (IDENTITIES, IDENTITIES[::-1]):
+        per = measure_direction(model, source, destination, held_out, clip_list, **merge_options)
+        for method in METHODS:
+            rows = per[method]
+            prefix = f"{method}_{source}_on_{destination}_"
+            for key in ("ssim", "psnr", "to_source", "to_destination", "landmark_error"):
+                values = np.array([r[key] for r in rows], np.float64)
+                out[prefix + key] = float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+            out[prefix + "identity_pass"] = float(np.mean([r["identity_pass"] for r in rows]))
+            if clip_list is not None:
+                out[prefix + "flicker"] = per[f"{method}_flicker"]
+    return out
+
+
+def check(measured: dict[str, float]) -> dict[str, bool]:
+    """Which of the shipped checkpoint's bars ``measured`` meets, per direction."""
+    verdicts = {}
+    for source, destination in (IDENTITIES, IDENTITIES[::-1]):
+        ae, lm = f"ae_{source}_on_{destination}_", f"landmark_{source}_on_{destination}_"
+        verdicts[f"{source} on {destination}: identity passes on >= 80% of frames"] = \
+            measured[ae + "identity_pass"] >= BAR["identity_pass"]
+        verdicts[f"{source} on {destination}: landmark error <= 5% of face width"] = \
+            measured[ae + "landmark_error"] <= BAR["landmark_error"]
+        verdicts[f"{source} on {destination}: masked SSIM above the landmark swap's"] = \
+            measured[ae + "ssim"] > measured[lm + "ssim"]
+    return verdicts
