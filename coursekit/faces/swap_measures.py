@@ -60,8 +60,14 @@ def ae_swap(model, frames: list[np.ndarray], to: str, **merge_options) -> tuple[
     crops = torch.from_numpy(np.stack([a.crop for a in aligned])).permute(0, 3, 1, 2).float() / 255
     faces, masks = model.swap(crops, to)
     faces = (faces.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
-    results = [merge_face(f, a, face, m[0].numpy(), **merge_options)
-               for f, a, face, m in zip(frames, aligned, faces, masks)]
+    results = []
+    for frame, a, face, mask in zip(frames, aligned, faces, masks):
+        try:
+            results.append(merge_face(frame, a, face, mask[0].numpy(), **merge_options))
+        except ValueError:  # the decoder's mask is empty here: nothing pasted, the frame counts as a failed swap
+            from .watermark import mark_ai_generated
+
+            results.append(mark_ai_generated(frame))
     return results, aligned
 
 

@@ -54,6 +54,9 @@ RECIPES = {
     "deepfake-ae": Recipe("deepfake_ae", "train_deepfake_ae",
                           "the autoencoder deepfake of week 4 (shared encoder, a decoder each for Hopper and Collins)",
                           ("loss", "loss_hopper", "loss_collins")),
+    "deepfake-ae-nowarp": Recipe("deepfake_ae_nowarp", "train_deepfake_ae_nowarp",
+                                 "the week-4 warp ablation (deepfake-ae without the random warp)",
+                                 ("loss", "loss_hopper", "loss_collins")),
     "ldm": Recipe("ldm", "train_ldm", "the latent diffusion model of week 7 (in the spatial VAE's 4x7x7 latents)",
                   ("loss",)),
 }

@@ -58,9 +58,9 @@ def evaluate(model: FaceSwapAE) -> dict[str, float]:
     return measure(model)
 
 
-def load(*, directory=None) -> FaceSwapAE:
-    """The shipped model, built from its manifest's settings, in eval mode."""
+def load(*, directory=None, name: str = NAME) -> FaceSwapAE:
+    """The shipped model ``name``, built from its manifest's settings, in eval mode."""
     from ..checkpoints import load_checkpoint, recorded_settings
 
-    model = build(recorded_settings(NAME, directory))
-    return load_checkpoint(NAME, model, directory=directory).eval()
+    model = build(recorded_settings(name, directory))
+    return load_checkpoint(name, model, directory=directory).eval()
