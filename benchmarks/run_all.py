@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-MODULES = ["benchmarks.bench_week01_widgets", "benchmarks.bench_week02_widgets", "benchmarks.bench_digit_yardstick", "benchmarks.bench_week03_widgets", "benchmarks.bench_faces", "benchmarks.bench_toy_gan", "benchmarks.bench_dcgan", "benchmarks.bench_generators", "benchmarks.bench_vae", "benchmarks.bench_diffusion", "benchmarks.bench_week07", "benchmarks.bench_recipe_race"]
+MODULES = ["benchmarks.bench_week01_widgets", "benchmarks.bench_week02_widgets", "benchmarks.bench_digit_yardstick", "benchmarks.bench_week03_widgets", "benchmarks.bench_faces", "benchmarks.bench_week04", "benchmarks.bench_toy_gan", "benchmarks.bench_dcgan", "benchmarks.bench_generators", "benchmarks.bench_vae", "benchmarks.bench_diffusion", "benchmarks.bench_week07", "benchmarks.bench_recipe_race"]
 
 
 def main() -> int:

@@ -23,7 +23,8 @@ import numpy as np
 
 from ..images import check_image
 
-__all__ = ["azimuthal_profile", "profiles", "jpeg", "half_resize", "SpectrumDetector", "roc_auc"]
+__all__ = ["azimuthal_profile", "profiles", "jpeg", "half_resize", "SpectrumDetector", "roc_auc", "PERTURBATIONS", "split",
+           "train_and_test"]
 
 
 def _gray(image) -> np.ndarray:
@@ -125,3 +126,37 @@ class SpectrumDetector:
 
     def auc(self, real, fake) -> float:
         return roc_auc(self.score(real), self.score(fake))
+
+
+PERTURBATIONS = {"clean": None, "jpeg75": lambda im: jpeg(im, 75), "resize0.5": half_resize}
+
+
+def split(count: int, seed: int = 0, shares=(0.5, 0.2, 0.3)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random train / validation / test index arrays over ``count`` items."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 10:
+        raise ValueError(f"count must be an int >= 10, got {count!r}")
+    order = np.random.default_rng(seed).permutation(count)
+    a, b = int(shares[0] * count), int((shares[0] + shares[1]) * count)
+    return order[:a], order[a:b], order[b:]
+
+
+def train_and_test(real, fake, *, seed: int = 0) -> tuple[SpectrumDetector, dict[str, float]]:
+    """Fit on a train split, choose the threshold on a validation split, and measure on the held-out rest.
+
+    Returns the detector and ``{"auc_<p>", "accuracy_<p>"}`` for each perturbation ``p`` of
+    :data:`PERTURBATIONS` applied to the test images (real and fake alike).
+    """
+    real, fake = list(real), list(fake)
+    if len(real) != len(fake):
+        raise ValueError(f"need as many real as fake images, got {len(real)} and {len(fake)}")
+    train, val, test = split(len(real), seed)
+    pick = lambda images, index: [images[i] for i in index]  # noqa: E731
+    detector = SpectrumDetector().fit(pick(real, train), pick(fake, train))
+    detector.choose_threshold(pick(real, val), pick(fake, val))
+    out = {}
+    for name, change in PERTURBATIONS.items():
+        r, f = pick(real, test), pick(fake, test)
+        if change is not None:
+            r, f = [change(im) for im in r], [change(im) for im in f]
+        out[f"auc_{name}"], out[f"accuracy_{name}"] = detector.auc(r, f), detector.accuracy(r, f)
+    return detector, out

@@ -35,11 +35,11 @@ from .identity import SAME_PERSON_THRESHOLD, face_descriptor, face_distance
 from .landmarks import face_landmarks
 from .detect import choose_face
 from .merge import merge_face
-from .puppet import render
+from .puppet import random_pose, render
 from .puppet_sets import IDENTITIES, clip_poses, held_out_poses, portrait_fit
 
 __all__ = ["BAR", "METHODS", "crop_like", "ae_swap", "landmark_swap", "frame_measures", "measure_direction", "measure",
-           "check"]
+           "check", "table", "detector_crops"]
 
 BAR = {"identity_pass": 0.80, "landmark_error": 0.05}  # and the ae's masked SSIM above the landmark swap's
 METHODS = ("ae", "landmark")
@@ -175,3 +175,51 @@ def check(measured: dict[str, float]) -> dict[str, bool]:
         verdicts[f"{source} on {destination}: masked SSIM above the landmark swap's"] = \
             measured[ae + "ssim"] > measured[lm + "ssim"]
     return verdicts
+
+
+_ROWS = (("masked SSIM vs truth", "ssim", "{:.3f}"), ("masked PSNR vs truth (dB)", "psnr", "{:.1f}"),
+         ("distance to source", "to_source", "{:.3f}"), ("distance to destination", "to_destination", "{:.3f}"),
+         ("identity pass (share)", "identity_pass", "{:.0%}"), ("landmark error (face widths)", "landmark_error", "{:.1%}"),
+         ("flicker minus truth", "flicker", "{:+.4f}"))
+
+
+def table(measured: dict[str, float], methods=METHODS) -> str:
+    """The measures as a text table: one row per measure, a column per method and direction."""
+    directions = [(s, d) for s, d in (IDENTITIES, IDENTITIES[::-1])]
+    columns = [(m, s, d) for s, d in directions for m in methods]
+    head = f"{'':<30}" + "".join(f"{m + ': ' + s[0].upper() + ' on ' + d[0].upper():>16}" for m, s, d in columns)
+    lines = [head]
+    for label, key, fmt in _ROWS:
+        cells = [measured.get(f"{m}_{s}_on_{d}_{key}") for m, s, d in columns]
+        if all(c is None for c in cells):
+            continue
+        lines.append(f"{label:<30}" + "".join(f"{'-' if c is None else fmt.format(c):>16}" for c in cells))
+    return "\n".join(lines)
+
+
+def detector_crops(model, count: int = 100, seed: int = 300) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``count`` real and ``count`` swapped aligned crops (uint8), half of each per identity, for a detector.
+
+    Real: puppet frames of poses from ``seed``, cut out at the model's size. Swapped: the other identity's
+    frames with this one's face put in by the autoencoder and merged (marked), cut out the same way. The
+    frames' known landmarks stand in for the detector here (the crops are the same, only faster).
+    """
+    import torch
+
+    rng = np.random.default_rng(seed)
+    real, fake = [], []
+    for i in range(count):
+        source, destination = (IDENTITIES if i % 2 else IDENTITIES[::-1])
+        pose = random_pose(rng)
+        own = render(*portrait_fit(source), pose)
+        real.append(extract(own.image, model.size, points=own.points).crop)
+        frame = render(*portrait_fit(destination), random_pose(rng))
+        aligned = extract(frame.image, model.size, points=frame.points)
+        face, mask = model.swap(torch.from_numpy(aligned.crop).permute(2, 0, 1)[None].float() / 255, source)
+        face = (face[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+        try:
+            merged = merge_face(frame.image, aligned, face, mask[0, 0].numpy())
+        except ValueError:
+            merged = frame.image
+        fake.append(crop_like(merged, aligned))
+    return real, fake

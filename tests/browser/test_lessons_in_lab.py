@@ -80,6 +80,9 @@ WIDGET_CHECKS: dict[str, list[WidgetCheck]] = {
         WidgetCheck("truncation", "ψ (중심으로 당기기)", press_slider("ψ (중심으로 당기기)", key="ArrowLeft", times=5)),
         WidgetCheck("style-mixer", "교차 층 (이 층부터 B)", press_slider("교차 층 (이 층부터 B)", times=2)),
     ],
+    "04_autoencoder_deepfake.ipynb": [
+        WidgetCheck("puppet-swap", "고개 돌리기 (yaw, 도)", press_slider("고개 돌리기 (yaw, 도)", times=5)),
+    ],
     "05_vae.ipynb": [
         WidgetCheck("latent-pad", "z₁", press_slider("z₁", times=10)),
     ],
