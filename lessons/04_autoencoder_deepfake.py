@@ -11,7 +11,7 @@
 # %% [markdown] tags=["slide"]
 # # 4주차: 오토인코더 딥페이크, 만들고 재고 탐지하기
 #
-# 강의의 "구세대" 딥페이크(DeepFaceLab, faceswap-GAN)는 **인코더 하나를 두 사람이 함께 쓰고, 디코더를 사람마다 하나씩** 두는 오토인코더입니다.
+# 강의의 "구세대" 딥페이크(faceswap, faceswap-GAN, DeepFaceLab의 DF 구조)는 **인코더 하나를 두 사람이 함께 쓰고, 디코더를 사람마다 하나씩** 두는 오토인코더입니다.
 # 이번 주는 그것을 CPU에서 끝까지 직접 만들고, 흉내 낸 도구들이 하지 않는 일, 곧 **정답과 비교해 재는 일**을 합니다. 그리고 만든 것을 탐지하고,
 # 법과 동의를 구체적으로 봅니다.
 #
@@ -40,7 +40,6 @@ import torch
 import torch.nn.functional as F
 
 from coursekit import env
-from coursekit.augment import random_warp
 from coursekit.checkpoints import read_manifest
 from coursekit.datasets import digits
 from coursekit.face_swap_loss import face_swap_loss
@@ -105,7 +104,6 @@ for size in BOTTLENECKS:
     bottleneck[size] = (restored, float(F.mse_loss(restored, test_images)))
 errors = [bottleneck[s][1] for s in BOTTLENECKS]
 print(f"병목이 클수록 테스트 숫자의 복원 오차(MSE)가 작아집니다: {'✓' if errors == sorted(errors, reverse=True) else '✗'}")
-print("병목 크기별 MSE: " + ", ".join(f"{s}차원 {e:.2f}" for s, e in zip(BOTTLENECKS, errors)))
 
 # %% tags=["slide"]
 fig, axes = plt.subplots(len(BOTTLENECKS) + 1, 1, figsize=(8, 1.1 * (len(BOTTLENECKS) + 1)), layout="constrained")
@@ -115,9 +113,9 @@ for ax, size in zip(axes[1:], BOTTLENECKS):
 plt.show()
 
 # %% [markdown]
-# *그림: 784개 픽셀을 2개 숫자로 줄이면 숫자의 대략적인 모양만 남고(4와 9, 3과 5가 섞입니다), 32개면 획의 굵기와 기울기까지 돌아옵니다.*
+# *그림: 784개 픽셀을 2개 숫자로 줄이면 숫자의 대략적인 모양만 남고(비슷한 숫자끼리 섞이기도 합니다), 32개면 획의 굵기와 기울기까지 돌아옵니다.*
 #
-# MSE는 두 자리만 찍었습니다. 학습은 반올림 차이를 키워서 CPU가 다르면 마지막 자리가 달라질 수 있습니다.
+# MSE 값 자체는 찍지 않았습니다. 학습은 반올림 차이를 키워서 CPU가 다르면 마지막 자리가 달라지기 때문입니다 (3주차와 같은 이유).
 # 얼굴 스왑은 이 생각을 얼굴에 씁니다: 인코더가 **자세, 표정, 조명**을 병목에 담고, 디코더가 그것을 **특정한 사람의 얼굴**로 되살립니다.
 
 # %% [markdown] tags=["slide"]
@@ -126,14 +124,14 @@ plt.show()
 # 디스크에는 초상화 두 장(Grace Hopper, Eileen Collins)이 있을 뿐, 얼굴 데이터셋은 없습니다. 그래서 데이터를 만듭니다.
 # `coursekit.faces.puppet`은 초상화의 68개 랜드마크를 움직여 **매개변수를 아는 프레임**을 만듭니다: 고개 돌리기(yaw)와 끄덕이기(pitch)는
 # 점들을 원통 위에 올려 돌리고(코가 원통에서 튀어나와 있습니다), 기울이기(roll), 크기, 입 벌리기, 미소, 눈 감기는 해당 점들을 옮기고,
-# 사진 전체를 조각별 아핀 변환(piecewise affine)으로 그 점들에 맞춰 휘고, 마지막에 밝기와 색을 바꿉니다.
+# 사진 전체를 조각별 아핀 변환(piecewise affine: 점들로 나눈 삼각형마다 따로 하는 아핀 변환)으로 그 점들에 맞춰 휘고, 마지막에 밝기와 색을 바꿉니다.
 #
 # 그러면 **"Hopper의 프레임 k에 Collins의 얼굴을 넣은 결과"에 정답이 있습니다**: 같은 매개변수로 그린 Collins의 프레임 k입니다.
 
 # %%
 poses = [puppet.Pose(), puppet.Pose(yaw=15), puppet.Pose(yaw=-12, pitch=8), puppet.Pose(roll=12, scale=0.9),
          puppet.Pose(mouth=0.9), puppet.Pose(smile=1.0, eyes=0.4), puppet.Pose(brightness=0.8, light=1.0, warmth=0.8)]
-pose_names = ["사진 그대로", "yaw +15°", "yaw −12°, pitch +8°", "roll +12°, 0.9배", "입 0.9", "미소 1, 눈 0.4", "조명과 색"]
+pose_names = ["사진 그대로", "yaw +15°", "yaw −12°, pitch +8°", "roll +12°, 0.9배", "입 0.9", "미소 1, 눈 뜬 정도 0.4", "조명과 색"]
 
 
 def face_window(image, points, margin=0.55):
@@ -200,9 +198,10 @@ plt.show()
 # %% [markdown] tags=["slide"]
 # ## 4. 모델: 공유 인코더 하나, 사람마다 디코더 하나
 #
-# 강의의 그림(faceswap "original") 그대로입니다. 64x64x3 얼굴 → 스트라이드 2의 3x3 합성곱 넷으로 4x4까지 → dense 병목 → 다시 4x4로 펼치고
-# 한 번 키워 8x8의 **"잠재 얼굴"**. 디코더는 사람마다 하나씩이고, 3x3 합성곱 + 픽셀 셔플(pixel shuffle)로 세 번 키워 64x64x3 얼굴(tanh)과
-# 64x64x1 마스크(sigmoid)를 냅니다. 두 사람의 얼굴을 모두 복원하도록 학습하면, 인코더는 **둘에게 공통인 것**(자세, 표정, 조명)을 담고
+# 강의의 그림(faceswap "original")을 따릅니다. 64x64x3 얼굴 → 스트라이드 2의 3x3 합성곱 넷으로 4x4까지 → dense 병목 → 다시 4x4로 펼치고
+# 한 번 키워 8x8의 **"잠재 얼굴"**. dense는 모든 값을 모든 값에 잇는 완전 연결층입니다. 디코더는 사람마다 하나씩이고, 3x3 합성곱 + 픽셀 셔플
+# (pixel shuffle: 채널 4개를 2x2 픽셀로 펼쳐 가로세로를 두 배로)로 세 번 키워 64x64x3 얼굴과 64x64x1 마스크를 냅니다. 얼굴은 tanh를 [0, 1]로 옮긴 값,
+# 마스크는 sigmoid로 0과 1 사이입니다. 두 사람의 얼굴을 모두 복원하도록 학습하면, 인코더는 **둘에게 공통인 것**(자세, 표정, 조명)을 담고
 # 디코더는 **그 사람의 생김새**를 배웁니다. **스왑** = Hopper의 프레임을 인코딩하고 Collins의 디코더로 디코딩하기.
 
 # %%
@@ -211,7 +210,7 @@ for layer, shape in encoder_shapes():
 ours = sum(p.numel() for p in deepfake_ae.build().parameters())
 wide = sum(p.numel() for p in FaceSwapAE(encoder_widths=(128, 256, 512, 1024), dense=1024, latent_channels=512,
                                          decoder_widths=(256, 128, 64)).parameters())
-print(f"\n우리 모델: 파라미터 {ours / 1e6:.2f}M. 같은 구조를 faceswap original의 폭으로 만들면 {wide / 1e6:.1f}M ({wide / ours:.0f}배)")
+print(f"\n우리 모델: 파라미터 {ours / 1e6:.2f}M. 같은 구조를 faceswap original에 가까운 폭으로 만들면 대략 {wide / 1e6:.0f}M ({wide / ours:.0f}배)")
 
 # %% [markdown] tags=["slide"]
 # | | 해상도 | 인코더 폭 | 병목 | 잠재 얼굴 | 디코더 폭 | 배치, 최적화 |
@@ -220,7 +219,8 @@ print(f"\n우리 모델: 파라미터 {ours / 1e6:.2f}M. 같은 구조를 facesw
 # | DeepFaceLab Quick96 | 96 | e_dims 64 | ae_dims 128 | | d_dims 64, 마스크 d_mask_dims 16 | 배치 4, RMSprop 2e-4 |
 # | 이번 주 (`coursekit train deepfake-ae`) | 64 | 32 → 256 | dense 128 | 8x8x128 | 64 / 32 / 16 | 배치 16씩, Adam 5e-4 |
 #
-# 폭을 4분의 1로 줄였습니다 (faceswap의 인코더는 5x5 합성곱이고, 여기서는 강의의 그림대로 3x3입니다). 원본들은 GPU에서 며칠씩 학습하고, 우리는 CPU에서 수십 분입니다.
+# 합성곱 폭을 4분의 1로, dense를 8분의 1로 줄였습니다. faceswap의 인코더는 5x5 합성곱이고 출력은 sigmoid인데, 여기서는 강의의 그림대로 3x3과 tanh입니다.
+# DeepFaceLab의 LIAE 구조처럼 디코더를 하나만 두는 변형도 있습니다. 원본들은 GPU에서 며칠씩 학습하고, 우리는 CPU에서 30분입니다.
 
 # %% [markdown] tags=["slide"]
 # ## 5. 랜덤 워프와 DeepFaceLab의 손실
@@ -240,11 +240,11 @@ show_rows([as_images(targets), as_images(inputs)], None, ["목표", "입력 (워
 # %% [markdown]
 # *그림: 아래 줄의 얼굴은 눈, 코, 입이 제각각 조금씩 밀려 있습니다. 위 줄로 되돌리려면 "눈은 이렇게 생겼다"를 알아야 합니다.*
 #
-# 손실은 DeepFaceLab이 쓰는 그대로입니다. 목표 마스크 $m$을 조금 흐리게 한 뒤 그 안에서만:
+# 손실은 DeepFaceLab(Quick96, SAEHD)의 구성을 따릅니다. 목표 마스크 $m$을 조금 흐리게 한 뒤(여기서는 2 px 상자 흐림) 그 안에서만:
 #
 # $$\mathcal{L} = 10 \cdot \text{DSSIM}(\hat y \odot m,\; y \odot m) + 10 \cdot \overline{(\hat y \odot m - y \odot m)^2} + \overline{(\hat m - m)^2}$$
 #
-# DSSIM $= (1 - \text{SSIM}) / 2$은 지역의 평균, 분산, 공분산을 비교해 윤곽과 질감을 지키고(`coursekit.ssim`, scikit-image와 1e-4까지 같습니다),
+# DSSIM $= (1 - \text{SSIM}) / 2$은 지역의 평균, 분산, 공분산을 비교해 윤곽과 질감을 지키고(`coursekit.ssim`: σ = 1.5 가우시안 창, 가장자리를 빼면 scikit-image와 1e-4까지 같습니다),
 # MSE는 색을 지키고, 마지막 항은 디코더의 마스크 출력이 얼굴 자리를 배우게 합니다. 합성할 때 그 마스크로 붙입니다.
 
 # %%
@@ -252,13 +252,13 @@ with torch.no_grad():
     perfect = face_swap_loss(targets, target_masks, targets, target_masks)
     blurred = face_swap_loss(F.avg_pool2d(targets, 5, 1, 2), target_masks, targets, target_masks)
 print(f"목표 그대로 내면 손실 {float(perfect['loss']):.3f}; 5x5로 흐리게 내면 DSSIM {float(blurred['dssim']):.3f}, "
-      f"MSE {float(blurred['mse']):.4f}: 흐림은 색(MSE)보다 구조(DSSIM)에서 훨씬 크게 벌받습니다")
+      f"MSE {float(blurred['mse']):.4f} (가중치 10을 곱하기 전)")
 
 # %% [markdown] tags=["slide"]
 # ## 6. 짧은 학습, 그리고 저장된 모델
 #
 # 공용 훈련 루프(`coursekit.train.fit`)가 매 스텝 두 사람의 배치를 하나씩 받고(`zip_batches`), 각자의 디코더로 손실을 내 더한 뒤 한 번에 갱신합니다.
-# 여기서는 사람마다 프레임 24장으로 몇십 스텝만 돌립니다.
+# 여기서는 사람마다 프레임 24장으로 잠깐만 돌립니다 (quick 모드 40스텝, full 모드 200스텝).
 
 # %%
 live_sets = {name: puppet_sets.face_set(name, 24) for name in (HOPPER, COLLINS)}
@@ -270,7 +270,7 @@ first, last = loss[:5].mean(), loss[-5:].mean()
 print(f"{live_steps}스텝 학습: 손실이 처음 5스텝 평균보다 20% 넘게 줄었습니다 {'✓' if last < 0.8 * first else '✗'}")
 
 # %% [markdown]
-# 손실 값은 찍지 않았습니다(학습은 CPU마다 마지막 자리가 달라집니다). 이 정도 학습으로는 흐릿한 얼굴 덩어리만 나옵니다.
+# 손실 값은 찍지 않았습니다(학습은 CPU마다 마지막 자리가 달라집니다). 이 정도 학습으로는 알아볼 수 있는 얼굴이 아직 나오지 않습니다.
 # 아래부터는 같은 코드로 사람마다 프레임 300장, 4,000스텝 학습해 저장해 둔 모델을 씁니다.
 
 # %%
@@ -285,7 +285,8 @@ for name in (deepfake_ae.NAME, deepfake_ae_nowarp.NAME):
 # ## 7. 스왑하고 합성하기
 #
 # 처음 보는 자세(학습에 쓰지 않은 시드의 매개변수)의 프레임에 스왑합니다. 각 열은 한 자세이고, 위에서부터 받는 쪽의 프레임,
-# 오토인코더 스왑, 1주차의 랜드마크 스왑(`coursekit faceswap`: 사진을 그대로 휘어 붙임), 그리고 정답입니다. 모두 받는 쪽 얼굴의 정렬로 잘랐습니다.
+# 오토인코더 스왑, 1주차의 랜드마크 스왑(`coursekit faceswap`: 사진을 휘어 붙이고 색을 맞춤), 그리고 정답입니다. 위의 세 줄은 받는 쪽 얼굴의 정렬로,
+# 정답은 정답 프레임 자신의 정렬로 잘랐습니다.
 
 # %%
 held = puppet_sets.held_out_poses(4)
@@ -311,7 +312,7 @@ show_rows([rows[k] for k in ("받는 쪽", "오토인코더", "랜드마크", "�
 
 # %% [markdown]
 # *그림: 오토인코더는 Hopper의 자세와 조명으로 Collins의 얼굴을 "다시 그립니다". 그래서 조명이 정답을 따라가지만 64 px 디코더라 흐립니다.
-# 랜드마크 스왑은 Collins의 사진을 휘어 붙이므로 선명하지만, 사진의 조명과 다문 입 모양이 그대로 옵니다.*
+# 랜드마크 스왑은 Collins의 사진을 휘어 붙이므로 선명하지만, 사진의 음영과 입안이 그대로 오고 색만 받는 쪽에 맞춰집니다.*
 
 # %% tags=["slide"]
 rows = gallery[HOPPER, COLLINS]
@@ -341,8 +342,8 @@ merged = {name: merge.merge_face(dest, aligned, face_u8, mask_t[0, 0].numpy(), *
 show_rows([[face_window(m, aligned.image_points) for m in merged.values()]], list(merged), ["합성"], size=2.3)
 
 # %% [markdown]
-# *그림: 깎지 않은 마스크는 가장자리에 선이 보이고, 부드럽게 하면 사라집니다. 색 맞춤은 피부를 Hopper 쪽으로 옮기고, 푸아송은 경계의 색을 받는 쪽에 맞춥니다.
-# 오른쪽 아래의 글자가 보이는 표시입니다.*
+# *그림: 깎지 않은 마스크는 가장자리에 선이 보이고, 부드럽게 하면 사라집니다. 색 맞춤은 피부를 Hopper 쪽으로 옮기고, 푸아송 블렌딩(경계에서는 받는 쪽의 색을,
+# 안쪽은 얼굴의 밝기 변화를 가져오는 방법)은 경계의 색을 받는 쪽에 맞춥니다. 보이는 표시는 프레임 오른쪽 아래에 있어 여기서는 잘렸습니다 (9절에 전체 프레임).*
 
 # %% [markdown] tags=["slide"]
 # ### 위젯: 인형을 움직이며 스왑과 정답 비교하기
@@ -396,8 +397,11 @@ rows.append(gallery[COLLINS, HOPPER]["정답"])
 show_rows(rows, titles, ["워프로 학습", "워프 없이", "정답"])
 
 # %% [markdown]
-# *그림: 같은 데이터, 같은 스텝, 워프만 다릅니다. 표의 `nowarp` 열과 함께 보세요: 워프 없이 학습한 네트워크는 입력을 베끼는 지름길이 있어서
-# 처음 보는 자세에서 더 쉽게 무너집니다.*
+# *그림: 같은 데이터, 같은 스텝, 워프만 다릅니다. 표의 `nowarp` 열과 함께 보면, 이 데이터에서는 **차이가 작습니다**: Hopper를 Collins에 넣을 때
+# 워프 쪽 SSIM이 조금 높고, 반대 방향은 거의 같거나 워프 없는 쪽이 조금 낫습니다.*
+#
+# 왜 작을까요? 시험 프레임도 학습 프레임과 같은 사진 한 장의 변형이라서, 입력을 베끼는 지름길이 시험에서도 통합니다. 워프가 막으려는 실패(처음 보는
+# 표정이나 조명에서 무너지는 것)는 실제 영상처럼 시험이 학습과 다를 때 드러납니다. 이 인형 데이터로는 그것을 보여 줄 수 없다는 것도 측정의 결과입니다.
 
 # %% [markdown] tags=["slide"]
 # ## 9. 영상, 그리고 표시
@@ -423,11 +427,12 @@ read_back = list(read_back)
 print(f"영상 {len(read_back)}프레임 ({codec}); 다시 읽은 첫 프레임에서 워터마크 발견: {detect_watermark(read_back[0]).found}")
 
 # %% tags=["slide"]
+show_rows([[swapped_clip[0]]], ["전체 프레임: 오른쪽 아래의 표시"], ["스왑 영상"], size=3.2)
 show_rows([[face_window(swapped_clip[i], clip_frames[i].points) for i in range(0, 24, 4)]],
           [f"프레임 {i}" for i in range(0, 24, 4)], ["스왑 영상"], size=1.7)
 
 # %% [markdown]
-# *그림: 고개를 돌리고 입을 여는 동안 Collins의 얼굴이 따라갑니다. 위의 깜빡임 행은 이런 클립에서 잰 것입니다.*
+# *그림: 고개를 돌리고 숙이며 살짝 웃는 동안 Collins의 얼굴이 따라갑니다. 8절 저장된 기록의 깜빡임 행은 이런 클립에서 잰 것입니다.*
 
 # %% [markdown] tags=["slide"]
 # ## 10. 새 세대: FaceShifter의 AAD 층
@@ -445,6 +450,8 @@ show_rows([[face_window(swapped_clip[i], clip_frames[i].points) for i in range(0
 layer = AADLayer(channels=32, attribute_channels=32, identity_dim=128)
 with torch.no_grad():
     crop_features = model.encoder[:2](to_tensor([gallery[COLLINS, HOPPER]["받는 쪽"][0]]))  # 첫 합성곱 층: 32 x 32 x 32
+    # 보여 주기 위해 h와 z_att에 같은 특징 지도를 넣습니다 (AEI-Net에서는 z_att가 따로 있는 속성 인코더에서 옵니다).
+    # z_id는 dlib의 128차원 기술자입니다 (논문은 ArcFace 임베딩).
     identity = torch.from_numpy(face_descriptor(puppet_sets.portrait_fit(COLLINS)[0])).float()[None]
     parts = layer.parts(crop_features, crop_features, identity)
     torch.nn.init.constant_(layer.mask.bias, -30.0)
@@ -467,10 +474,10 @@ plt.show()
 
 # %% [markdown]
 # *그림: 진짜 얼굴의 특징 지도(우리 인코더의 첫 층)에 학습하지 않은 AAD 층을 얹었습니다. M은 이미 특징을 따라 픽셀마다 다르지만, 무엇을 고를지는 아직 모릅니다.
-# 학습된 AEI-Net에서는 M이 눈, 코, 입처럼 신원이 드러나는 곳에서 커지고 배경과 머리카락에서 작아집니다(논문의 그림).*
+# 논문은 학습된 AEI-Net의 층마다 M이 어디서 커지는지 그려 보입니다: 층에 따라 다르지만, 신원이 드러나는 얼굴 안쪽에서 신원 쪽을 더 받습니다.*
 #
 # **왜 FaceShifter는 학습하지 않나**: AEI-Net의 손실은 적대적 : 속성 : 신원 : 복원 = 1 : 10 : 5 : 10이고 (가림을 고치는 HEAR-Net은 1 : 1 : 1),
-# 신원 손실에는 큰 얼굴 인식 모델이, 학습에는 수만 명의 얼굴 데이터가 필요합니다. 공개 재구현은 V100 두 장으로 일주일이 넘게 걸렸다고 보고합니다.
+# 신원 손실에는 미리 학습된 큰 얼굴 인식 모델이, 학습에는 수만 명의 얼굴 데이터(논문은 CelebA-HQ, FFHQ, VGGFace)와 여러 GPU의 긴 학습이 필요합니다.
 # 두 장의 사진과 CPU로는 불가능하므로, 이번 주는 층을 만들고 그 마스크를 보는 데서 멈춥니다.
 
 # %%
@@ -480,9 +487,12 @@ print("HEAR-Net 손실 가중치:", HEAR_NET_LOSS_WEIGHTS)
 # %% [markdown] tags=["slide"]
 # ## 11. 탐지: 주파수 스펙트럼
 #
-# 업샘플링하는 생성기는 이미지의 높은 주파수를 틀리게 남깁니다(Durall 외 2020). 방법은 간단합니다: 흑백으로 바꾸고, 2차원 DFT의 로그 크기를
-# 가운데에서의 거리마다 평균 내(azimuthal average) 낮은 주파수부터 높은 주파수까지의 곡선 하나로 만들고, 그 곡선에 선형 분류기(로지스틱 회귀)를 씁니다.
-# 진짜는 인형 프레임에서 자른 얼굴, 가짜는 오토인코더로 스왑해 합성한 프레임에서 같은 방법으로 자른 얼굴입니다. 학습 50%, 임계값을 고르는 검증 20%, 시험 30%로 나눕니다.
+# 업샘플링하는 생성기는 이미지의 높은 주파수를 틀리게 남깁니다(Durall 외 2019 "Unmasking DeepFakes with simple Features", 2020 "Watch your
+# Up-Convolution"). 방법은 간단합니다: 흑백으로 바꾸고, 2차원 DFT의 로그 크기를
+# 가운데에서의 거리마다 평균 내 낮은 주파수부터 높은 주파수까지의 곡선 하나로 만들고(azimuthal average: 고리마다 평균), 그 곡선에 선형 분류기(로지스틱 회귀)를 씁니다.
+# 진짜는 인형 프레임에 **자기 얼굴을 같은 합성 과정으로 다시 붙여** 자른 것, 가짜는 오토인코더 스왑을 합성해 자른 것입니다. 그래서 둘은 같은 리샘플링을 거쳤고
+# 다른 것은 얼굴의 내용뿐입니다. 워터마크도 둘 다 넣지 않았습니다(탐지기가 워터마크를 배우지 않도록). 학습 50%, 임계값을 고르는 검증 20%, 시험 30%로 나누고,
+# ROC-AUC(가짜 하나와 진짜 하나를 뽑았을 때 가짜 점수가 더 높을 확률)와 정확도를 시험 쪽에서 잽니다.
 
 # %%
 real_crops, fake_crops = swap_measures.detector_crops(model, 60 if QUICK else 150)
@@ -506,7 +516,7 @@ plt.show()
 
 # %% [markdown]
 # *그림: 스왑한 얼굴은 64 px 디코더가 그려서 높은 주파수(오른쪽)가 진짜보다 낮습니다. 진짜 얼굴을 0.5배로 줄였다 되돌리면(점선) 같은 곳이 내려가
-# 가짜와 비슷해집니다: 업로드할 때 크기를 바꾸는 것만으로 이 탐지기를 속일 수 있다는 뜻입니다.*
+# 가짜와 비슷해집니다: 크기만 바꿔도 진짜를 가짜로 오판하기 쉬워지고, 진짜와 가짜를 함께 줄이면 구분의 단서가 함께 사라집니다.*
 
 # %% [markdown] tags=["slide"]
 # ### 워터마크를 다시 읽기
@@ -524,16 +534,16 @@ for name, image in outputs.items():
 # %% [markdown] tags=["slide"]
 # ## 12. 동의와 법
 #
-# 이번 주에 만든 도구는 장난감이 아닙니다. 사람마다 사진 한 장으로도 이만큼 되고, 영상 몇 분이면 훨씬 잘 됩니다. 강의가 꼽은 피해는 구체적입니다:
+# 이번 주에 만든 도구는 장난감이 아닙니다. 여기서는 한 장의 사진과 그 변형만으로 쟀지만, 같은 코드에 실제 영상의 얼굴 수천 장을 넣으면 훨씬 잘 됩니다. 강의가 꼽은 피해는 구체적입니다:
 # 동의 없는 성적 합성물, 가족이나 회사 대표를 흉내 낸 사기, 선거와 뉴스의 허위 정보, 명예 훼손과 괴롭힘.
 #
 # - **동의**: 스왑에 쓰는 얼굴은 본인의 것이거나 분명히 동의받은 것이어야 합니다. 공인의 사진이 공개되어 있다는 것은 동의가 아닙니다.
 #   이번 주의 두 초상화는 미국 정부 저작물(퍼블릭 도메인)이고, 결과는 모두 AI 생성물로 표시했습니다.
-# - **성적 허위영상물**: 「성폭력범죄의 처벌 등에 관한 특례법」 제14조의2가 사람의 얼굴이나 신체를 성적 욕망이나 수치심을 일으키는 형태로 합성한
-#   허위영상물의 제작과 반포를 처벌합니다. 2024년 10월 개정으로 이런 영상물을 **소지, 구입, 저장, 시청**하는 것도 범죄가 되었고,
-#   제작과 반포의 형량이 높아졌습니다(5년 이하에서 7년 이하의 징역으로).
+# - **성적 허위영상물**: 「성폭력범죄의 처벌 등에 관한 특례법」 제14조의2는 사람의 얼굴, 신체 또는 음성을 **대상자의 의사에 반하여** 성적 욕망이나
+#   수치심을 일으키는 형태로 편집·합성한 허위영상물의 제작과 반포를 처벌합니다. 2024년 10월 개정으로 "반포할 목적"이 없어도 만들기만 하면 처벌되고,
+#   형량이 높아졌으며(5년 이하에서 7년 이하의 징역으로), 이런 영상물을 **소지, 구입, 저장, 시청**하는 것도 범죄(3년 이하의 징역 또는 3천만 원 이하의 벌금)가 되었습니다.
 # - **선거**: 「공직선거법」 제82조의8은 선거일 전 90일부터 선거일까지 선거운동을 위해 실제와 구분하기 어려운 딥페이크 영상 등을
-#   만들거나 퍼뜨리는 것을 금지합니다(2024년 총선부터 적용).
+#   만들거나 퍼뜨리는 것을 금지하고(2024년 총선부터 적용), 그 밖의 기간에도 그런 영상에는 인공지능으로 만든 가상의 정보라는 표시를 하게 합니다.
 #
 # 출처: 국가법령정보센터(law.go.kr)에서 법령 이름으로 현행 조문을 확인할 수 있습니다. 법은 바뀝니다. 이 노트북의 요약이 아니라 조문을 읽으세요.
 
@@ -560,7 +570,7 @@ from coursekit.checks.week04 import check_encoder_sizes, check_masked_loss, chec
 check_encoder_sizes(my_encoder_sizes)
 
 # %% [markdown]
-# **연습 2.** DeepFaceLab 손실의 얼굴 부분 `my_masked_loss(face, target, mask)`를 완성하세요: 둘 다 마스크를 곱한 뒤
+# **연습 2.** DeepFaceLab 손실의 얼굴 부분 `my_masked_loss(face, target, mask)`를 완성하세요 (마스크는 이미 흐린 것으로 받습니다): 둘 다 마스크를 곱한 뒤
 # `10 * dssim(..., window=5).mean() + 10 * ((...) ** 2).mean()`. `dssim`은 `coursekit.ssim`에 있습니다 (64 px의 창 크기는 5).
 
 # %%
@@ -579,7 +589,7 @@ check_masked_loss(my_masked_loss)
 
 # %% [markdown]
 # **연습 3.** Reinhard 색 전이 `my_reinhard(source_lab, target_lab, source_mask, target_mask)`를 완성하세요. 입력은 Lab 값의 float 배열 (H, W, 3)과
-# 얼굴 마스크(bool, (H, W))입니다. 채널마다 **마스크 안 픽셀**의 평균 $\mu$와 표준편차 $\sigma$로 $(x - \mu_s) / \sigma_s \cdot \sigma_t + \mu_t$를 계산해
+# 얼굴 마스크(bool, (H, W))입니다. 채널마다 **마스크 안 픽셀**의 평균 $\mu$와 표준편차 $\sigma$(`np.std`, ddof = 0)로 $(x - \mu_s) / \sigma_s \cdot \sigma_t + \mu_t$를 계산해
 # source의 모든 픽셀에 씁니다.
 
 # %%
@@ -597,7 +607,7 @@ check_reinhard(my_reinhard)
 # ## 정리
 #
 # - **오토인코더**는 병목을 지나 복원하며 요점을 배웁니다. 딥페이크는 인코더를 두 사람이 **공유**하게 해서, 병목에 자세와 표정이, 디코더에 생김새가 담기게 합니다.
-# - **랜덤 워프**는 베끼는 지름길을 막습니다. 손실은 마스크 안의 DSSIM + MSE와 마스크 항입니다.
+# - **랜덤 워프**는 베끼는 지름길을 막습니다 (이 인형 데이터에서는 그 효과가 작게 쟀습니다). 손실은 마스크 안의 DSSIM + MSE와 마스크 항입니다.
 # - 스왑 뒤에는 **합성**(마스크 다듬기, 색 맞춤, 블렌딩)이 결과의 절반입니다. 모든 출력에 AI 생성 표시를 합니다.
 # - 정답이 있는 데이터에서는 방법을 **잴 수 있습니다**: 얼굴 안 SSIM, 신원 거리, 랜드마크 오차, 깜빡임.
 # - **FaceShifter**의 AAD는 속성과 신원을 픽셀마다 마스크로 섞습니다. **탐지**는 주파수 흔적으로 되지만 크기 변경에 약합니다. 워터마크는 남습니다.

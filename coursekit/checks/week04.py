@@ -73,7 +73,7 @@ def check_masked_loss(answer) -> str:
         hint = next((h for v, h in options if close(got, v, atol=1e-4)),
                     f"식을 확인하세요: 10 · dssim(face·m, target·m, window={window}).mean() + 10 · mean((face·m − target·m)²)")
         raise Failed(hint)
-    return "구조(DSSIM)와 색(MSE)을 얼굴 안에서만 잽니다: DeepFaceLab이 쓰는 바로 그 손실입니다 (마스크 항은 따로 더합니다)"
+    return "구조(DSSIM)와 색(MSE)을 얼굴 안에서만 잽니다: DeepFaceLab 손실의 얼굴 부분입니다 (마스크 흐림과 마스크 항은 coursekit.face_swap_loss가 더합니다)"
 
 
 # --- exercise 3 ------------------------------------------------------------------------------
@@ -110,4 +110,4 @@ def check_reinhard(answer) -> str:
         ]
         raise Failed(next((h for v, h in options if np.allclose(got, v, atol=1e-6)),
                           "식을 확인하세요: (source − μ_s) / σ_s · σ_t + μ_t, μ와 σ는 채널마다 마스크 안 픽셀로"))
-    return "얼굴 안 픽셀의 Lab 평균과 표준편차를 맞추면 조명과 피부색이 받는 쪽과 같아집니다 (faces.transfer.reinhard)"
+    return "얼굴 안 픽셀의 Lab 평균과 표준편차를 맞추면 조명과 피부색이 받는 쪽과 같아집니다 (faces.transfer.reinhard는 같은 일을 Lab 변환과 L 범위 확인까지 합니다)"

@@ -177,32 +177,33 @@ def check(measured: dict[str, float]) -> dict[str, bool]:
     return verdicts
 
 
-_ROWS = (("masked SSIM vs truth", "ssim", "{:.3f}"), ("masked PSNR vs truth (dB)", "psnr", "{:.1f}"),
-         ("distance to source", "to_source", "{:.3f}"), ("distance to destination", "to_destination", "{:.3f}"),
+_ROWS = (("masked SSIM vs truth", "ssim", "{:.2f}"), ("masked PSNR vs truth (dB)", "psnr", "{:.1f}"),
+         ("distance to source", "to_source", "{:.2f}"), ("distance to destination", "to_destination", "{:.2f}"),
          ("identity pass (share)", "identity_pass", "{:.0%}"), ("landmark error (face widths)", "landmark_error", "{:.1%}"),
-         ("flicker minus truth", "flicker", "{:+.4f}"))
+         ("flicker minus truth", "flicker", "{:+.3f}"))
 
 
 def table(measured: dict[str, float], methods=METHODS) -> str:
     """The measures as a text table: one row per measure, a column per method and direction."""
     directions = [(s, d) for s, d in (IDENTITIES, IDENTITIES[::-1])]
     columns = [(m, s, d) for s, d in directions for m in methods]
-    head = f"{'':<30}" + "".join(f"{m + ': ' + s[0].upper() + ' on ' + d[0].upper():>16}" for m, s, d in columns)
+    head = f"{'':<30}" + "".join(f"{m + ': ' + s[0].upper() + ' on ' + d[0].upper():>18}" for m, s, d in columns)
     lines = [head]
     for label, key, fmt in _ROWS:
         cells = [measured.get(f"{m}_{s}_on_{d}_{key}") for m, s, d in columns]
         if all(c is None for c in cells):
             continue
-        lines.append(f"{label:<30}" + "".join(f"{'-' if c is None else fmt.format(c):>16}" for c in cells))
+        lines.append(f"{label:<30}" + "".join(f"{'-' if c is None else fmt.format(c):>18}" for c in cells))
     return "\n".join(lines)
 
 
 def detector_crops(model, count: int = 100, seed: int = 300) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """``count`` real and ``count`` swapped aligned crops (uint8), half of each per identity, for a detector.
 
-    Real: puppet frames of poses from ``seed``, cut out at the model's size. Swapped: the other identity's
-    frames with this one's face put in by the autoencoder and merged (marked), cut out the same way. The
-    frames' known landmarks stand in for the detector here (the crops are the same, only faster).
+    Real: a puppet frame of a pose from ``seed`` with its *own* face pasted back through the same merge
+    (so real and fake crops are resampled alike). Swapped: the other identity's frame with this one's face
+    from the autoencoder, merged the same way. Neither is marked here, so a detector cannot learn the
+    watermark instead of the faces. The frames' known landmarks stand in for the detector (same crops, faster).
     """
     import torch
 
@@ -212,14 +213,17 @@ def detector_crops(model, count: int = 100, seed: int = 300) -> tuple[list[np.nd
         source, destination = (IDENTITIES if i % 2 else IDENTITIES[::-1])
         pose = random_pose(rng)
         own = render(*portrait_fit(source), pose)
-        real.append(extract(own.image, model.size, points=own.points).crop)
+        own_aligned = extract(own.image, model.size, points=own.points)
         frame = render(*portrait_fit(destination), random_pose(rng))
         aligned = extract(frame.image, model.size, points=frame.points)
         face, mask = model.swap(torch.from_numpy(aligned.crop).permute(2, 0, 1)[None].float() / 255, source)
         face = (face[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+        mask = mask[0, 0].numpy()
         try:
-            merged = merge_face(frame.image, aligned, face, mask[0, 0].numpy())
+            merged = merge_face(frame.image, aligned, face, mask, mark=False)
+            kept = merge_face(own.image, own_aligned, own_aligned.crop, mask, mark=False)
         except ValueError:
-            merged = frame.image
+            continue
         fake.append(crop_like(merged, aligned))
+        real.append(crop_like(kept, own_aligned))
     return real, fake
