@@ -495,12 +495,12 @@ print("HEAR-Net 손실 가중치:", HEAR_NET_LOSS_WEIGHTS)
 # ROC-AUC(가짜 하나와 진짜 하나를 뽑았을 때 가짜 점수가 더 높을 확률)와 정확도를 시험 쪽에서 잽니다.
 
 # %%
-real_crops, fake_crops = swap_measures.detector_crops(model, 60 if QUICK else 150)
+real_crops, fake_crops = swap_measures.detector_crops(model, 100 if QUICK else 200)
 detector, scores = spectrum_detector.train_and_test(real_crops, fake_crops)
 print(f"진짜 {len(real_crops)}장, 가짜 {len(fake_crops)}장 (시험은 각 {len(real_crops) - int(0.7 * len(real_crops))}장); "
       f"검증에서 고른 임계값 {detector.threshold:.2f}")
 for change, label in (("clean", "그대로"), ("jpeg75", "JPEG 품질 75"), ("resize0.5", "0.5배로 줄였다 되돌림")):
-    print(f"{label:<16} ROC-AUC {scores['auc_' + change]:.2f}, 정확도 {scores['accuracy_' + change]:.0%}")
+    print(f"{label}: ROC-AUC {scores['auc_' + change]:.2f}, 정확도 {scores['accuracy_' + change]:.0%}")
 
 # %% tags=["slide"]
 profiles = {name: spectrum_detector.profiles(images) for name, images in
@@ -515,8 +515,9 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# *그림: 스왑한 얼굴은 64 px 디코더가 그려서 높은 주파수(오른쪽)가 진짜보다 낮습니다. 진짜 얼굴을 0.5배로 줄였다 되돌리면(점선) 같은 곳이 내려가
-# 가짜와 비슷해집니다: 크기만 바꿔도 진짜를 가짜로 오판하기 쉬워지고, 진짜와 가짜를 함께 줄이면 구분의 단서가 함께 사라집니다.*
+# *그림: 스왑한 얼굴은 64 px 디코더가 그려서 높은 주파수(오른쪽)가 진짜보다 **조금** 낮습니다. 자른 얼굴 안에서도 머리와 배경은 진짜 그대로라서 차이가 작고,
+# 그래서 위의 AUC도 1과 거리가 있습니다. 진짜 얼굴을 0.5배로 줄였다 되돌리면(점선) 높은 주파수가 진짜와 가짜의 차이보다 훨씬 크게 내려갑니다:
+# 크기만 바꿔도 진짜를 가짜로 오판하고, 진짜와 가짜를 함께 줄이면 구분의 단서가 함께 사라집니다 (AUC가 0.5 근처로).*
 
 # %% [markdown] tags=["slide"]
 # ### 워터마크를 다시 읽기
@@ -529,7 +530,7 @@ outputs = {"7절의 스왑 프레임": gallery[COLLINS, HOPPER]["frames"][0], "�
            "원래 초상화 (표시 없음)": puppet_sets.portrait_fit(HOPPER)[0]}
 for name, image in outputs.items():
     result = detect_watermark(image)
-    print(f"{name:<22} 워터마크 {'있음' if result.found else '없음'} (비트 일치 {result.bit_accuracy:.0%})")
+    print(f"{name}: 워터마크 {'있음' if result.found else '없음'} (비트 일치 {result.bit_accuracy:.0%})")
 
 # %% [markdown] tags=["slide"]
 # ## 12. 동의와 법
