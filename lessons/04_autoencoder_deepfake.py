@@ -308,7 +308,7 @@ titles = [f"yaw {p.yaw:+.0f}°, 입 {p.mouth:.1f}" for p in held]
 # %% tags=["slide"]
 rows = gallery[COLLINS, HOPPER]
 show_rows([rows[k] for k in ("받는 쪽", "오토인코더", "랜드마크", "정답")], titles,
-          ["Hopper 프레임", "AE: Collins", "랜드마크 스왑", "정답: Collins"])
+          ["Hopper 프레임", "AE: Collins", "랜드마크 스왑", "정답: Collins"], size=1.4)
 
 # %% [markdown]
 # *그림: 오토인코더는 Hopper의 자세와 조명으로 Collins의 얼굴을 "다시 그립니다". 그래서 조명이 정답을 따라가지만 64 px 디코더라 흐립니다.
@@ -317,7 +317,7 @@ show_rows([rows[k] for k in ("받는 쪽", "오토인코더", "랜드마크", "�
 # %% tags=["slide"]
 rows = gallery[HOPPER, COLLINS]
 show_rows([rows[k] for k in ("받는 쪽", "오토인코더", "랜드마크", "정답")], titles,
-          ["Collins 프레임", "AE: Hopper", "랜드마크 스왑", "정답: Hopper"])
+          ["Collins 프레임", "AE: Hopper", "랜드마크 스왑", "정답: Hopper"], size=1.4)
 
 # %% [markdown]
 # *그림: 반대 방향입니다. Hopper의 안경과 주름이 얼마나 남는지 보세요. 디코더가 외운 것은 Hopper 한 장의 사진에서 나온 300장의 변형뿐입니다.*
@@ -517,7 +517,7 @@ plt.show()
 # %% [markdown]
 # *그림: 스왑한 얼굴은 64 px 디코더가 그려서 높은 주파수(오른쪽)가 진짜보다 **조금** 낮습니다. 자른 얼굴 안에서도 머리와 배경은 진짜 그대로라서 차이가 작고,
 # 그래서 위의 AUC도 1과 거리가 있습니다. 진짜 얼굴을 0.5배로 줄였다 되돌리면(점선) 높은 주파수가 진짜와 가짜의 차이보다 훨씬 크게 내려갑니다:
-# 크기만 바꿔도 진짜를 가짜로 오판하고, 진짜와 가짜를 함께 줄이면 구분의 단서가 함께 사라집니다 (AUC가 0.5 근처로).*
+# 크기만 바꿔도 진짜를 가짜로 오판하고, 진짜와 가짜를 함께 줄이면 구분의 단서가 함께 사라집니다 (AUC가 내려가고, 검증에서 고른 임계값의 정확도는 반반 찍기 수준이 됩니다).*
 
 # %% [markdown] tags=["slide"]
 # ### 워터마크를 다시 읽기
