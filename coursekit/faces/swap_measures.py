@@ -38,7 +38,7 @@ from .merge import merge_face
 from .puppet import random_pose, render
 from .puppet_sets import IDENTITIES, clip_poses, held_out_poses, portrait_fit
 
-__all__ = ["BAR", "METHODS", "crop_like", "ae_swap", "landmark_swap", "frame_measures", "measure_direction", "measure",
+__all__ = ["BAR", "METHODS", "crop_like", "crop_tensors", "decode_as", "merge_or_none", "masked_ssim", "ae_swap", "landmark_swap", "frame_measures", "measure_direction", "measure",
            "check", "table", "detector_crops"]
 
 BAR = {"identity_pass": 0.80, "landmark_error": 0.05}  # and the ae's masked SSIM above the landmark swap's
@@ -52,23 +52,46 @@ def crop_like(image: np.ndarray, aligned: AlignedFace) -> np.ndarray:
                           borderMode=cv2.BORDER_REFLECT)
 
 
-def ae_swap(model, frames: list[np.ndarray], to: str, **merge_options) -> tuple[list, list[AlignedFace]]:
-    """Each frame with its face replaced by ``to``'s decoder output; returns ``(results, aligned faces)``."""
+def crop_tensors(crops) -> "torch.Tensor":  # noqa: F821
+    """uint8 crops ``(S, S, 3)`` as one float batch ``(N, 3, S, S)`` in [0, 1]."""
     import torch
 
-    aligned = [extract(f, model.size) for f in frames]
-    crops = torch.from_numpy(np.stack([a.crop for a in aligned])).permute(0, 3, 1, 2).float() / 255
-    faces, masks = model.swap(crops, to)
-    faces = (faces.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
-    results = []
-    for frame, a, face, mask in zip(frames, aligned, faces, masks):
-        try:
-            results.append(merge_face(frame, a, face, mask[0].numpy(), **merge_options))
-        except ValueError:  # the decoder's mask is empty here: nothing pasted, the frame counts as a failed swap
-            from .watermark import mark_ai_generated
+    return torch.from_numpy(np.stack(list(crops))).permute(0, 3, 1, 2).float() / 255
 
-            results.append(mark_ai_generated(frame))
-    return results, aligned
+
+def decode_as(model, crops, to: str) -> tuple[np.ndarray, np.ndarray]:
+    """``to``'s decoder on uint8 crops (one batch): faces ``(N, S, S, 3)`` uint8 and masks ``(N, S, S)`` float32."""
+    faces, masks = model.swap(crop_tensors(crops), to)
+    return (faces.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8), masks[:, 0].numpy()
+
+
+def merge_or_none(frame: np.ndarray, aligned: AlignedFace, face: np.ndarray, mask: np.ndarray, **merge_options):
+    """:func:`coursekit.faces.merge.merge_face`, or ``None`` where the decoder's mask is empty (nothing to paste)."""
+    try:
+        return merge_face(frame, aligned, face, mask, **merge_options)
+    except ValueError:
+        return None
+
+
+def masked_ssim(crop: np.ndarray, truth: AlignedFace) -> float:
+    """SSIM of a uint8 crop against the ground truth's aligned face, inside the truth's mask."""
+    import torch
+
+    from ..ssim import ssim
+
+    return float(ssim(crop_tensors([crop]), crop_tensors([truth.crop]), torch.from_numpy(truth.mask)[None, None]))
+
+
+def ae_swap(model, frames: list[np.ndarray], to: str, **merge_options) -> tuple[list, list[AlignedFace]]:
+    """Each frame with its face replaced by ``to``'s decoder output; returns ``(results, aligned faces)``."""
+    from .watermark import mark_ai_generated
+
+    aligned = [extract(f, model.size) for f in frames]
+    faces, masks = decode_as(model, [a.crop for a in aligned], to)
+    results = [merge_or_none(frame, a, face, mask, **merge_options) for frame, a, face, mask in
+               zip(frames, aligned, faces, masks)]
+    # an empty decoder mask: nothing pasted, the (marked) frame counts as a failed swap
+    return [mark_ai_generated(f) if r is None else r for f, r in zip(frames, results)], aligned
 
 
 def landmark_swap(source: str, frames: list[np.ndarray]) -> list[np.ndarray]:
@@ -81,14 +104,7 @@ def landmark_swap(source: str, frames: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def _masked_ssim_psnr(result_crop: np.ndarray, truth: AlignedFace) -> tuple[float, float]:
-    import torch
-
-    from ..ssim import ssim
-
-    a = torch.from_numpy(result_crop).permute(2, 0, 1)[None].float() / 255
-    b = torch.from_numpy(truth.crop).permute(2, 0, 1)[None].float() / 255
-    mask = torch.from_numpy(truth.mask)[None, None]
-    value = float(ssim(a, b, mask))
+    value = masked_ssim(result_crop, truth)
     inside = truth.mask > 0.5
     mse = float(((result_crop.astype(np.float64) - truth.crop) ** 2)[inside].mean()) / 255**2
     return value, float(10 * np.log10(1 / max(mse, 1e-10)))
@@ -205,8 +221,6 @@ def detector_crops(model, count: int = 100, seed: int = 300) -> tuple[list[np.nd
     from the autoencoder, merged the same way. Neither is marked here, so a detector cannot learn the
     watermark instead of the faces. The frames' known landmarks stand in for the detector (same crops, faster).
     """
-    import torch
-
     rng = np.random.default_rng(seed)
     real, fake = [], []
     for i in range(count):
@@ -216,13 +230,10 @@ def detector_crops(model, count: int = 100, seed: int = 300) -> tuple[list[np.nd
         own_aligned = extract(own.image, model.size, points=own.points)
         frame = render(*portrait_fit(destination), random_pose(rng))
         aligned = extract(frame.image, model.size, points=frame.points)
-        face, mask = model.swap(torch.from_numpy(aligned.crop).permute(2, 0, 1)[None].float() / 255, source)
-        face = (face[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-        mask = mask[0, 0].numpy()
-        try:
-            merged = merge_face(frame.image, aligned, face, mask, mark=False)
-            kept = merge_face(own.image, own_aligned, own_aligned.crop, mask, mark=False)
-        except ValueError:
+        faces, masks = decode_as(model, [aligned.crop], source)
+        merged = merge_or_none(frame.image, aligned, faces[0], masks[0], mark=False)
+        kept = merge_or_none(own.image, own_aligned, own_aligned.crop, masks[0], mark=False)
+        if merged is None or kept is None:
             continue
         fake.append(crop_like(merged, aligned))
         real.append(crop_like(kept, own_aligned))

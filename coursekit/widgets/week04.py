@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import torch
 
 from ..faces.extract import extract
-from ..faces.merge import merge_face
 from ..faces.puppet import LIMITS, Pose, render
 from ..faces.puppet_sets import IDENTITIES, portrait_fit
-from ..faces.swap_measures import crop_like
-from ..ssim import ssim
+from ..faces.swap_measures import crop_like, decode_as, masked_ssim, merge_or_none
 from .base import HeldExplorer
 from .digit_views import int_arg, text
 
@@ -30,10 +27,6 @@ __all__ = ["PuppetSwap", "SLIDERS", "DIRECTIONS"]
 SLIDERS = {"yaw": "고개 돌리기 (yaw, 도)", "pitch": "끄덕이기 (pitch, 도)", "roll": "기울이기 (roll, 도)",
            "mouth": "입 벌리기", "smile": "미소", "eyes": "눈 뜨기"}
 DIRECTIONS = {f"{s} 얼굴 → {d} 프레임": (s, d) for s, d in (IDENTITIES[::-1], IDENTITIES)}
-
-
-def _tensor(crop: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(crop).permute(2, 0, 1)[None].float() / 255
 
 
 class PuppetSwap(HeldExplorer):
@@ -69,16 +62,13 @@ class PuppetSwap(HeldExplorer):
         pose = self.pose()
         frame = render(*portrait_fit(destination), pose)
         aligned = extract(frame.image, self.model.size, points=frame.points)
-        faces, masks = self.model.swap(_tensor(aligned.crop), source)
-        face = (faces[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-        try:
-            merged = merge_face(frame.image, aligned, face, masks[0, 0].numpy(), mark=False)
-        except ValueError:  # an empty mask: nothing pasted
-            merged = frame.image
+        faces, masks = decode_as(self.model, [aligned.crop], source)
+        merged = merge_or_none(frame.image, aligned, faces[0], masks[0], mark=False)
+        merged = frame.image if merged is None else merged  # an empty mask: nothing pasted
         truth_frame = render(*portrait_fit(source), pose)
         truth = extract(truth_frame.image, self.model.size, points=truth_frame.points)
         swapped = crop_like(merged, aligned)
-        self._ssim = float(ssim(_tensor(swapped), _tensor(truth.crop), torch.from_numpy(truth.mask)[None, None]))
+        self._ssim = masked_ssim(swapped, truth)
         return {"destination": aligned.crop, "swap": swapped, "truth": truth.crop}
 
     def render(self) -> np.ndarray:
